@@ -1,0 +1,231 @@
+//! Typed configuration: defaults, `careid.toml`, `CAREID_*` environment overrides, validation.
+
+use std::net::{IpAddr, SocketAddr};
+use std::path::{Path, PathBuf};
+
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use ipnet::IpNet;
+use serde::{Deserialize, Deserializer, Serialize};
+use url::Url;
+
+use crate::secret::Secret;
+
+/// Environment variables with the prefix that are not configuration keys.
+const NON_CONFIG_ENV: &[&str] = &["config"];
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// The issuer identifier; every link careid builds starts with it.
+    pub issuer: Url,
+    pub listen: SocketAddr,
+    pub data_dir: PathBuf,
+    /// `postgres://…` for PostgreSQL; unset means SQLite at `data_dir/careid.db`.
+    pub database_url: Option<String>,
+    /// `redis://…` for Redis; unset means the in-process ephemeral store.
+    pub redis_url: Option<String>,
+    /// Prefix of every Redis key, so several deployments can share one Redis.
+    pub redis_prefix: String,
+    /// Base64 of 32 bytes; unset means `keys/kek`, created on first start.
+    #[serde(skip_serializing)]
+    pub key_encryption_key: Option<Secret>,
+    /// Where `keys/kek` lives when `key_encryption_key` is unset.
+    pub keys_dir: PathBuf,
+    pub log_format: LogFormat,
+    /// Peers whose `X-Forwarded-For` is believed (addresses or CIDR ranges).
+    #[serde(deserialize_with = "list_or_comma_string")]
+    pub trusted_proxies: Vec<IpNet>,
+    pub keys: KeysConfig,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    Human,
+    Json,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KeysConfig {
+    /// How long a new key is published in JWKS before it signs, so relying
+    /// parties that cache JWKS have seen it first.
+    pub publish_before_use_secs: i64,
+    /// How long a retired key stays published; at least the longest token lifetime.
+    pub retain_retired_secs: i64,
+    /// How often each node reloads keys from the durable store.
+    pub reload_secs: u64,
+    /// `Cache-Control: max-age` of the JWKS response.
+    pub jwks_max_age_secs: u64,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            issuer: Url::parse("http://localhost:8080").expect("default issuer is a URL"),
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            data_dir: PathBuf::from("data"),
+            database_url: None,
+            redis_url: None,
+            redis_prefix: "careid:".into(),
+            key_encryption_key: None,
+            keys_dir: PathBuf::from("keys"),
+            log_format: LogFormat::Human,
+            trusted_proxies: Vec::new(),
+            keys: KeysConfig::default(),
+        }
+    }
+}
+
+impl Default for KeysConfig {
+    fn default() -> Self {
+        KeysConfig {
+            publish_before_use_secs: 600,
+            retain_retired_secs: 86_400,
+            reload_secs: 30,
+            jwks_max_age_secs: 300,
+        }
+    }
+}
+
+/// A configuration problem, said in one line that names the key.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct ConfigError(pub String);
+
+impl Config {
+    /// Defaults, then the file (when given), then `CAREID_*` variables.
+    pub fn load(file: Option<&Path>) -> Result<Config, ConfigError> {
+        let mut figment = Figment::from(Serialized::defaults(Config::default()));
+        if let Some(path) = file {
+            std::fs::read_to_string(path).map_err(|e| {
+                ConfigError(format!("cannot read configuration file {}: {e}", path.display()))
+            })?;
+            figment = figment.merge(Toml::file_exact(path));
+        }
+        let env = Env::prefixed("CAREID_")
+            .split("__")
+            .filter(|key| !NON_CONFIG_ENV.contains(&key.as_str()) && !key.as_str().starts_with("test_"));
+        figment = figment.merge(env);
+        let config: Config = figment.extract().map_err(describe)?;
+        config.validate()
+    }
+
+    fn validate(mut self) -> Result<Config, ConfigError> {
+        self.issuer = validate_issuer(self.issuer)?;
+        if let Some(url) = &self.database_url {
+            let scheme = url.split(':').next().unwrap_or_default();
+            if !matches!(scheme, "postgres" | "postgresql" | "sqlite") {
+                return Err(ConfigError(format!(
+                    "database_url: unsupported scheme {scheme:?} (use postgres://… or sqlite:…)"
+                )));
+            }
+        }
+        if let Some(url) = &self.redis_url {
+            let parsed = Url::parse(url).map_err(|e| ConfigError(format!("redis_url: not a URL: {e}")))?;
+            if !matches!(parsed.scheme(), "redis" | "rediss") {
+                return Err(ConfigError("redis_url: use redis://… or rediss://…".into()));
+            }
+        }
+        if let Some(kek) = &self.key_encryption_key {
+            crate::crypto::seal::decode_kek(kek.expose())
+                .map_err(|e| ConfigError(format!("key_encryption_key: {e}")))?;
+        }
+        if self.keys.publish_before_use_secs < 0 || self.keys.retain_retired_secs < 0 {
+            return Err(ConfigError("keys: durations cannot be negative".into()));
+        }
+        Ok(self)
+    }
+
+    /// Whether the issuer is https, which decides `Secure` cookies and HSTS.
+    pub fn is_https(&self) -> bool {
+        self.issuer.scheme() == "https"
+    }
+
+    /// The issuer as the string used in tokens and discovery (no trailing slash).
+    pub fn issuer_str(&self) -> &str {
+        self.issuer.as_str().trim_end_matches('/')
+    }
+
+    /// An absolute URL under the issuer.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.issuer_str(), path)
+    }
+}
+
+/// One line naming the key and where its value came from.
+fn describe(errors: figment::Error) -> ConfigError {
+    let Some(e) = errors.into_iter().next() else {
+        return ConfigError("invalid configuration".into());
+    };
+    let key = e.path.join(".").to_lowercase();
+    let kind = e.kind.to_string().split_whitespace().collect::<Vec<_>>().join(" ");
+    let source = match e.metadata.as_ref() {
+        Some(m) if m.name.contains("environment") && !key.is_empty() => {
+            format!(" (environment variable CAREID_{})", key.to_uppercase().replace('.', "__"))
+        }
+        Some(m) => match &m.source {
+            Some(source) => format!(" (in {source})"),
+            None => format!(" (in {})", m.name),
+        },
+        None => String::new(),
+    };
+    if key.is_empty() {
+        ConfigError(format!("{kind}{source}"))
+    } else {
+        ConfigError(format!("{key}: {kind}{source}"))
+    }
+}
+
+/// OpenID issuers are https URLs without query or fragment; plain http is
+/// accepted only for loopback hosts, for development.
+fn validate_issuer(issuer: Url) -> Result<Url, ConfigError> {
+    let loopback = match issuer.host() {
+        Some(url::Host::Domain(d)) => d == "localhost",
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    };
+    match issuer.scheme() {
+        "https" => {}
+        "http" if loopback => {}
+        "http" => {
+            return Err(ConfigError(format!(
+                "issuer: {issuer} must use https (http is only allowed for localhost)"
+            )));
+        }
+        other => return Err(ConfigError(format!("issuer: unsupported scheme {other:?}"))),
+    }
+    if issuer.query().is_some() || issuer.fragment().is_some() {
+        return Err(ConfigError(format!("issuer: {issuer} must not have a query or fragment")));
+    }
+    if !issuer.username().is_empty() || issuer.password().is_some() {
+        return Err(ConfigError("issuer: must not contain credentials".into()));
+    }
+    Ok(issuer)
+}
+
+/// Accepts `["10.0.0.0/8", "127.0.0.1"]` or `"10.0.0.0/8, 127.0.0.1"` (as an env var gives it).
+fn list_or_comma_string<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<IpNet>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Raw {
+        List(Vec<String>),
+        One(String),
+    }
+    let items = match Raw::deserialize(d)? {
+        Raw::List(items) => items,
+        Raw::One(s) => s.split(',').map(str::to_owned).collect(),
+    };
+    items
+        .iter()
+        .map(|s| s.trim())
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            s.parse::<IpNet>()
+                .or_else(|_| s.parse::<IpAddr>().map(IpNet::from))
+                .map_err(|_| serde::de::Error::custom(format!("{s:?} is not an IP address or CIDR range")))
+        })
+        .collect()
+}

@@ -1,0 +1,248 @@
+//! The signing keys in memory: which key signs now, what JWKS publishes, rotation and import.
+
+use std::sync::{Arc, RwLock};
+
+use jsonwebtoken::{EncodingKey, Header};
+use serde::Serialize;
+use serde_json::{Value, json};
+
+use super::keys::{Alg, KeyMaterial};
+use super::seal::Sealer;
+use crate::clock::Clock;
+use crate::config::KeysConfig;
+use crate::store::{Store, StoreError, StoredKey};
+
+const KEK_CHECK_CONTEXT: &[u8] = b"careid kek check";
+const KEK_CHECK_PLAINTEXT: &[u8] = b"careid";
+
+#[derive(Debug, thiserror::Error)]
+pub enum KeyringError {
+    #[error(
+        "the key-encryption key does not match the one that sealed the stored signing keys \
+         (check CAREID_KEY_ENCRYPTION_KEY or keys/kek); nothing was changed"
+    )]
+    WrongKek,
+    #[error("stored signing key {kid} is unusable: {reason}")]
+    BadKey { kid: String, reason: String },
+    #[error("no signing key for {0}")]
+    NoKey(Alg),
+    #[error("signing: {0}")]
+    Sign(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+struct LoadedKey {
+    kid: String,
+    alg: Alg,
+    encoding: EncodingKey,
+    public_jwk: Value,
+    created_at: i64,
+    activates_at: i64,
+    retires_at: Option<i64>,
+}
+
+/// One key as `careid keys list` shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct KeyInfo {
+    pub kid: String,
+    pub alg: Alg,
+    pub state: &'static str,
+    pub created_at: i64,
+    pub activates_at: i64,
+    pub retires_at: Option<i64>,
+}
+
+#[derive(Clone)]
+pub struct Keyring {
+    keys: Arc<RwLock<Arc<Vec<LoadedKey>>>>,
+    store: Store,
+    sealer: Sealer,
+    clock: Clock,
+    config: KeysConfig,
+}
+
+impl Keyring {
+    /// Checks the key-encryption key against the store, creates the first key set
+    /// on a new store (from `initial` when given, else freshly generated), and loads.
+    pub async fn open(
+        store: Store,
+        sealer: Sealer,
+        clock: Clock,
+        config: KeysConfig,
+        initial: Option<&[KeyMaterial]>,
+    ) -> Result<Keyring, KeyringError> {
+        let keyring = Keyring { keys: Default::default(), store, sealer, clock, config };
+        match keyring.store.get_meta("kek_check").await? {
+            Some(check) => {
+                keyring.sealer.open(&check, KEK_CHECK_CONTEXT).map_err(|_| KeyringError::WrongKek)?;
+            }
+            None => {
+                let generated;
+                let materials = match initial {
+                    Some(m) => m,
+                    None => {
+                        generated = generate_key_set();
+                        &generated
+                    }
+                };
+                let now = keyring.clock.now();
+                let rows: Vec<StoredKey> = materials.iter().map(|m| keyring.seal(m, now, now)).collect();
+                let check = keyring.sealer.seal(KEK_CHECK_PLAINTEXT, KEK_CHECK_CONTEXT);
+                keyring.store.insert_initial_keys(&check, &rows).await?;
+            }
+        }
+        keyring.reload().await?;
+        Ok(keyring)
+    }
+
+    /// Re-reads keys from the durable store (other nodes or the CLI may have rotated).
+    pub async fn reload(&self) -> Result<(), KeyringError> {
+        let rows = self.store.list_signing_keys().await?;
+        let mut loaded = Vec::with_capacity(rows.len());
+        for row in rows {
+            loaded.push(self.unseal(row)?);
+        }
+        *self.keys.write().expect("keyring lock") = Arc::new(loaded);
+        Ok(())
+    }
+
+    fn snapshot(&self) -> Arc<Vec<LoadedKey>> {
+        self.keys.read().expect("keyring lock").clone()
+    }
+
+    fn seal(&self, material: &KeyMaterial, created_at: i64, activates_at: i64) -> StoredKey {
+        let kid = material.thumbprint();
+        StoredKey {
+            sealed_private_key: self.sealer.seal(material.private_pem.as_bytes(), kid.as_bytes()),
+            alg: material.alg.as_str().to_string(),
+            public_jwk: material.public_jwk.to_string(),
+            kid,
+            created_at,
+            activates_at,
+            retires_at: None,
+        }
+    }
+
+    fn unseal(&self, row: StoredKey) -> Result<LoadedKey, KeyringError> {
+        let bad = |reason: String| KeyringError::BadKey { kid: row.kid.clone(), reason };
+        let alg = Alg::parse(&row.alg).ok_or_else(|| bad(format!("unknown alg {}", row.alg)))?;
+        let pem = self
+            .sealer
+            .open(&row.sealed_private_key, row.kid.as_bytes())
+            .map_err(|_| KeyringError::WrongKek)?;
+        let encoding = match alg {
+            Alg::RS256 | Alg::PS256 => EncodingKey::from_rsa_pem(&pem),
+            Alg::ES256 => EncodingKey::from_ec_pem(&pem),
+            Alg::EdDSA => EncodingKey::from_ed_pem(&pem),
+        }
+        .map_err(|e| bad(e.to_string()))?;
+        let public_jwk = serde_json::from_str(&row.public_jwk).map_err(|e| bad(e.to_string()))?;
+        Ok(LoadedKey {
+            kid: row.kid,
+            alg,
+            encoding,
+            public_jwk,
+            created_at: row.created_at,
+            activates_at: row.activates_at,
+            retires_at: row.retires_at,
+        })
+    }
+
+    /// The JWK Set: every key that signs now, will sign soon, or signed a token
+    /// that may still be live.
+    pub fn jwks(&self) -> Value {
+        let now = self.clock.now();
+        let keys: Vec<Value> = self
+            .snapshot()
+            .iter()
+            .filter(|k| k.retires_at.is_none_or(|r| r + self.config.retain_retired_secs > now))
+            .map(|k| {
+                let mut jwk = k.public_jwk.clone();
+                jwk["kid"] = json!(k.kid);
+                jwk["alg"] = json!(k.alg.as_str());
+                jwk["use"] = json!("sig");
+                jwk
+            })
+            .collect();
+        json!({ "keys": keys })
+    }
+
+    /// Algorithms that have a key signing right now.
+    pub fn signing_algs(&self) -> Vec<Alg> {
+        let mut algs: Vec<Alg> = Alg::ALL.into_iter().filter(|a| self.current(*a).is_some()).collect();
+        algs.sort();
+        algs
+    }
+
+    fn current(&self, alg: Alg) -> Option<(String, EncodingKey)> {
+        let now = self.clock.now();
+        self.snapshot()
+            .iter()
+            .filter(|k| k.alg == alg && k.activates_at <= now && k.retires_at.is_none_or(|r| r > now))
+            .max_by_key(|k| k.activates_at)
+            .map(|k| (k.kid.clone(), k.encoding.clone()))
+    }
+
+    /// Signs `claims` as a compact JWS with the current key of `alg`.
+    pub fn sign<T: Serialize>(
+        &self,
+        alg: Alg,
+        typ: Option<&str>,
+        claims: &T,
+    ) -> Result<String, KeyringError> {
+        let (kid, key) = self.current(alg).ok_or(KeyringError::NoKey(alg))?;
+        let mut header = Header::new(alg.jsonwebtoken());
+        header.kid = Some(kid);
+        header.typ = typ.map(str::to_string);
+        jsonwebtoken::encode(&header, claims, &key).map_err(|e| KeyringError::Sign(e.to_string()))
+    }
+
+    /// Every stored key with its state now.
+    pub fn list(&self) -> Vec<KeyInfo> {
+        let now = self.clock.now();
+        self.snapshot()
+            .iter()
+            .map(|k| KeyInfo {
+                kid: k.kid.clone(),
+                alg: k.alg,
+                state: match (k.activates_at > now, k.retires_at) {
+                    (true, _) => "next",
+                    (false, Some(r)) if r <= now => "retired",
+                    _ => "current",
+                },
+                created_at: k.created_at,
+                activates_at: k.activates_at,
+                retires_at: k.retires_at,
+            })
+            .collect()
+    }
+
+    /// Adds `material` as the next key of its algorithm: published now, signing
+    /// after `publish_before_use_secs` (or at once with `immediately`), when the
+    /// key it replaces retires.
+    pub async fn add_next(&self, material: &KeyMaterial, immediately: bool) -> Result<String, KeyringError> {
+        let now = self.clock.now();
+        let delay = if immediately { 0 } else { self.config.publish_before_use_secs };
+        let row = self.seal(material, now, now + delay);
+        let kid = row.kid.clone();
+        self.store.add_rotated_key(&row).await?;
+        self.reload().await?;
+        Ok(kid)
+    }
+
+    /// Deletes keys whose retirement is older than the retention window.
+    pub async fn purge_expired(&self) -> Result<u64, KeyringError> {
+        let cutoff = self.clock.now() - self.config.retain_retired_secs;
+        let purged = self.store.purge_retired_keys(cutoff).await?;
+        if purged > 0 {
+            self.reload().await?;
+        }
+        Ok(purged)
+    }
+}
+
+/// One fresh key for every algorithm careid signs with.
+pub fn generate_key_set() -> Vec<KeyMaterial> {
+    Alg::ALL.into_iter().map(KeyMaterial::generate).collect()
+}

@@ -1,0 +1,151 @@
+//! careid: an OpenID Connect provider for digital health.
+//!
+//! [`build`] turns a [`Config`] into running services and a router; `main` and
+//! the integration tests both start careid through it.
+
+pub mod clock;
+pub mod config;
+pub mod crypto;
+pub mod ephemeral;
+pub mod oidc;
+pub mod secret;
+pub mod store;
+pub mod telemetry;
+pub mod web;
+
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use metrics_exporter_prometheus::PrometheusHandle;
+use tokio::net::TcpListener;
+use tokio::task::JoinHandle;
+
+use crate::clock::Clock;
+use crate::config::Config;
+use crate::crypto::{KeyMaterial, Keyring, KeyringError, Sealer};
+use crate::ephemeral::Ephemeral;
+use crate::store::Store;
+
+/// Everything a request handler may need; cheap to clone.
+pub type AppState = Arc<Services>;
+
+pub struct Services {
+    pub config: Config,
+    pub store: Store,
+    pub ephemeral: Ephemeral,
+    pub keyring: Keyring,
+    pub clock: Clock,
+    pub metrics: PrometheusHandle,
+}
+
+/// Start-up choices that are not configuration: tests inject a clock and a
+/// pre-generated key set (RSA generation is slow and every test has a fresh store).
+#[derive(Default)]
+pub struct Options {
+    pub clock: Clock,
+    pub initial_keys: Option<Vec<KeyMaterial>>,
+}
+
+/// Why careid could not start; each says what to fix in one line.
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error("{0}")]
+    Config(String),
+    #[error("{0}")]
+    Unavailable(String),
+    #[error(transparent)]
+    Keys(#[from] KeyringError),
+}
+
+impl StartupError {
+    /// 2 for what the operator must fix in configuration or keys, 1 otherwise.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            StartupError::Config(_) | StartupError::Keys(KeyringError::WrongKek) => 2,
+            _ => 1,
+        }
+    }
+}
+
+/// Connects both stores, migrates, and opens the keyring.
+pub async fn open_services(config: Config, options: Options) -> Result<Services, StartupError> {
+    let kek = crypto::seal::load_kek(config.key_encryption_key.as_ref(), &config.keys_dir)
+        .map_err(StartupError::Config)?;
+    let store = Store::connect(&config).await.map_err(StartupError::Unavailable)?;
+    store.migrate().await.map_err(|e| StartupError::Unavailable(e.to_string()))?;
+    let ephemeral = Ephemeral::connect(config.redis_url.as_deref(), &config.redis_prefix)
+        .await
+        .map_err(StartupError::Unavailable)?;
+    let keyring = Keyring::open(
+        store.clone(),
+        Sealer::new(&kek),
+        options.clock.clone(),
+        config.keys.clone(),
+        options.initial_keys.as_deref(),
+    )
+    .await?;
+    Ok(Services {
+        config,
+        store,
+        ephemeral,
+        keyring,
+        clock: options.clock,
+        metrics: telemetry::metrics_handle(),
+    })
+}
+
+/// A started careid: its state, its router and its background work.
+pub struct Careid {
+    pub state: AppState,
+    background: Vec<JoinHandle<()>>,
+}
+
+pub async fn build(config: Config, options: Options) -> Result<Careid, StartupError> {
+    let state: AppState = Arc::new(open_services(config, options).await?);
+    let background = vec![tokio::spawn(reload_keys(state.clone()))];
+    Ok(Careid { state, background })
+}
+
+impl Careid {
+    pub fn router(&self) -> Router {
+        web::router(self.state.clone())
+    }
+
+    /// Serves until `shutdown` resolves, then lets in-flight requests finish.
+    pub async fn serve(
+        self,
+        listener: TcpListener,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
+        let app = self.router().into_make_service_with_connect_info::<std::net::SocketAddr>();
+        let result = axum::serve(listener, app).with_graceful_shutdown(shutdown).await;
+        self.state.store.close().await;
+        result
+    }
+}
+
+impl Drop for Careid {
+    fn drop(&mut self) {
+        for task in &self.background {
+            task.abort();
+        }
+    }
+}
+
+/// Picks up keys rotated by another node or the CLI, and drops expired ones.
+async fn reload_keys(state: AppState) {
+    let period = Duration::from_secs(state.config.keys.reload_secs.max(1));
+    let mut tick = tokio::time::interval(period);
+    tick.tick().await;
+    loop {
+        tick.tick().await;
+        if let Err(e) = state.keyring.purge_expired().await {
+            tracing::warn!(error = %e, "purging expired signing keys failed");
+        }
+        if let Err(e) = state.keyring.reload().await {
+            tracing::warn!(error = %e, "reloading signing keys failed");
+        }
+    }
+}

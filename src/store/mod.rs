@@ -1,0 +1,180 @@
+//! The durable store: SQLite (embedded default) or PostgreSQL, one set of SQL for both.
+//!
+//! Queries use `$1` placeholders, ids are TEXT, times are BIGINT unix seconds and
+//! binary values are BLOB/BYTEA, so the same query text and row types serve both.
+
+mod keys;
+mod meta;
+
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
+use sqlx::{PgPool, SqlitePool};
+
+use crate::config::Config;
+
+pub use keys::StoredKey;
+
+/// Runs `$body` with `$pool` bound to whichever pool backs the store; the body is
+/// compiled once per backend, which is how one query text serves both.
+macro_rules! on_pool {
+    ($store:expr, $pool:ident => $body:expr) => {
+        match &$store.db {
+            $crate::store::Db::Sqlite($pool) => $body,
+            $crate::store::Db::Postgres($pool) => $body,
+        }
+    };
+}
+pub(crate) use on_pool;
+
+/// Runs `$body` inside a transaction `$tx` on whichever backend, committing on `Ok`.
+macro_rules! in_transaction {
+    ($store:expr, $tx:ident => $body:expr) => {
+        match &$store.db {
+            $crate::store::Db::Sqlite(pool) => {
+                let mut $tx = pool.begin().await?;
+                let out = $body;
+                $tx.commit().await?;
+                out
+            }
+            $crate::store::Db::Postgres(pool) => {
+                let mut $tx = pool.begin().await?;
+                let out = $body;
+                $tx.commit().await?;
+                out
+            }
+        }
+    };
+}
+pub(crate) use in_transaction;
+
+#[derive(Clone)]
+pub(crate) enum Db {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+#[derive(Clone)]
+pub struct Store {
+    pub(crate) db: Db,
+    /// SQLite has no migration lock of its own: processes sharing a data
+    /// directory take this file lock to open and migrate one at a time.
+    sqlite_lock: Option<PathBuf>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database: {0}")]
+    Sql(#[from] sqlx::Error),
+    #[error("database migration: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("{0}")]
+    Lock(String),
+}
+
+/// Holds an exclusive lock on `path` (when given) until dropped.
+async fn lock_file(path: Option<&Path>) -> Result<Option<std::fs::File>, String> {
+    let Some(path) = path else { return Ok(None) };
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    }
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(path)
+        .map_err(|e| format!("cannot open {}: {e}", path.display()))?;
+    let shown = path.display().to_string();
+    tokio::task::spawn_blocking(move || file.lock().map(|()| file))
+        .await
+        .map_err(|e| e.to_string())?
+        .map(Some)
+        .map_err(|e| format!("cannot lock {shown}: {e}"))
+}
+
+impl Store {
+    /// Connects to the configured database (creating the SQLite file on first start).
+    pub async fn connect(config: &Config) -> Result<Store, String> {
+        let url = match &config.database_url {
+            Some(url) => url.clone(),
+            None => {
+                std::fs::create_dir_all(&config.data_dir).map_err(|e| {
+                    format!("cannot create data directory {}: {e}", config.data_dir.display())
+                })?;
+                format!("sqlite:{}", config.data_dir.join("careid.db").display())
+            }
+        };
+        let shown = redact_url(&url);
+        let sqlite_lock = url.starts_with("sqlite:").then(|| config.data_dir.join(".careid.lock"));
+        let _guard = lock_file(sqlite_lock.as_deref()).await?;
+        let db = if url.starts_with("sqlite:") {
+            let options = SqliteConnectOptions::from_str(&url)
+                .map_err(|e| format!("database_url {shown}: {e}"))?
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(10));
+            let pool = SqlitePoolOptions::new()
+                .max_connections(8)
+                .connect_with(options)
+                .await
+                .map_err(|e| format!("cannot open the database {shown}: {e}"))?;
+            Db::Sqlite(pool)
+        } else {
+            let options =
+                PgConnectOptions::from_str(&url).map_err(|e| format!("database_url {shown}: {e}"))?;
+            let pool = PgPoolOptions::new()
+                .max_connections(16)
+                .acquire_timeout(Duration::from_secs(5))
+                .connect_with(options)
+                .await
+                .map_err(|e| format!("cannot connect to the database at {shown}: {e}"))?;
+            Db::Postgres(pool)
+        };
+        Ok(Store { db, sqlite_lock })
+    }
+
+    /// Applies pending migrations; safe to run on every start and from several nodes.
+    pub async fn migrate(&self) -> Result<(), StoreError> {
+        let _guard = lock_file(self.sqlite_lock.as_deref()).await.map_err(StoreError::Lock)?;
+        match &self.db {
+            Db::Sqlite(pool) => sqlx::migrate!("migrations/sqlite").run(pool).await?,
+            Db::Postgres(pool) => sqlx::migrate!("migrations/postgres").run(pool).await?,
+        }
+        Ok(())
+    }
+
+    /// A cheap round trip, for readiness.
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        on_pool!(self, pool => sqlx::query("SELECT 1").execute(pool).await.map(drop))?;
+        Ok(())
+    }
+
+    pub fn backend_name(&self) -> &'static str {
+        match self.db {
+            Db::Sqlite(_) => "sqlite",
+            Db::Postgres(_) => "postgres",
+        }
+    }
+
+    pub async fn close(&self) {
+        match &self.db {
+            Db::Sqlite(pool) => pool.close().await,
+            Db::Postgres(pool) => pool.close().await,
+        }
+    }
+}
+
+/// The URL with any password replaced, for messages.
+pub fn redact_url(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut parsed) if parsed.password().is_some() => {
+            let _ = parsed.set_password(Some("***"));
+            parsed.to_string()
+        }
+        _ => url.to_string(),
+    }
+}

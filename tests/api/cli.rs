@@ -1,0 +1,228 @@
+//! The `careid` binary: start-up failures give one clear line and an exit code;
+//! a restart keeps keys; SIGTERM stops gracefully.
+
+use std::path::Path;
+use std::process::{Child, Command, Output, Stdio};
+use std::time::Duration;
+
+use crate::helpers::fresh_database_url;
+
+const BIN: &str = env!("CARGO_BIN_EXE_careid");
+
+/// A `careid` command in `dir` with the test tier's stores and nothing from
+/// the developer's environment.
+async fn careid(dir: &Path) -> Command {
+    let mut cmd = Command::new(BIN);
+    cmd.current_dir(dir).env_clear().env("PATH", std::env::var("PATH").unwrap_or_default());
+    if let Some(url) = fresh_database_url().await {
+        cmd.env("CAREID_DATABASE_URL", url);
+    }
+    if let Ok(url) = std::env::var("CAREID_TEST_REDIS_URL") {
+        cmd.env("CAREID_REDIS_URL", url);
+        cmd.env("CAREID_REDIS_PREFIX", format!("careid-test:{}:", uuid::Uuid::new_v4().simple()));
+    }
+    cmd
+}
+
+fn run(mut cmd: Command) -> Output {
+    cmd.stdin(Stdio::null()).output().expect("careid runs")
+}
+
+/// Asserts a failed start: the exit code and exactly one line naming the problem.
+fn assert_fails(output: &Output, code: i32, needle: &str) {
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(code), "stderr: {stderr}");
+    let lines: Vec<&str> = stderr.trim().lines().collect();
+    assert_eq!(lines.len(), 1, "one line, got: {stderr}");
+    assert!(lines[0].starts_with("careid: "), "{stderr}");
+    assert!(lines[0].contains(needle), "expected {needle:?} in {stderr}");
+}
+
+#[tokio::test]
+async fn bad_values_in_the_environment_name_the_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases = [
+        ("CAREID_LISTEN", "not-an-address", "listen"),
+        ("CAREID_ISSUER", "not a url", "issuer"),
+        ("CAREID_ISSUER", "http://idp.example.com", "must use https"),
+        ("CAREID_ISSUER", "https://idp.example.com/?x=1", "query or fragment"),
+        ("CAREID_DATABASE_URL", "mysql://localhost/db", "database_url"),
+        ("CAREID_REDIS_URL", "http://localhost", "redis_url"),
+        ("CAREID_TRUSTED_PROXIES", "10.0.0.0/8, banana", "banana"),
+        ("CAREID_KEY_ENCRYPTION_KEY", "c2hvcnQ=", "32 bytes"),
+    ];
+    for (key, value, needle) in cases {
+        let mut cmd = careid(dir.path()).await;
+        cmd.env(key, value).arg("migrate");
+        assert_fails(&run(cmd), 2, needle);
+    }
+}
+
+#[tokio::test]
+async fn a_bad_configuration_file_is_refused_with_the_key_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("careid.toml");
+    std::fs::write(&file, "issuer = \"http://localhost:9000\"\nlisten_port = 9000\n").unwrap();
+    let mut cmd = careid(dir.path()).await;
+    cmd.arg("--config").arg(&file).arg("migrate");
+    assert_fails(&run(cmd), 2, "listen_port");
+
+    std::fs::write(&file, "issuer = [").unwrap();
+    let mut cmd = careid(dir.path()).await;
+    cmd.arg("--config").arg(&file).arg("migrate");
+    assert_fails(&run(cmd), 2, "careid.toml");
+
+    let mut cmd = careid(dir.path()).await;
+    cmd.arg("--config").arg(dir.path().join("missing.toml")).arg("migrate");
+    assert_fails(&run(cmd), 2, "cannot read configuration file");
+}
+
+#[tokio::test]
+async fn an_unreachable_database_fails_start_up() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut cmd = careid(dir.path()).await;
+    cmd.env("CAREID_DATABASE_URL", "postgres://careid:secret-pw@127.0.0.1:1/careid").arg("keys").arg("list");
+    let output = run(cmd);
+    assert_fails(&output, 1, "cannot connect to the database");
+    assert!(!String::from_utf8_lossy(&output.stderr).contains("secret-pw"), "password is masked");
+}
+
+#[tokio::test]
+async fn an_unreachable_redis_fails_start_up() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut cmd = careid(dir.path()).await;
+    cmd.env("CAREID_REDIS_URL", "redis://127.0.0.1:1/").arg("keys").arg("list");
+    assert_fails(&run(cmd), 1, "cannot connect to Redis");
+}
+
+#[tokio::test]
+async fn a_wrong_key_encryption_key_is_refused_and_keys_survive() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut first = careid(dir.path()).await;
+    let db = first
+        .get_envs()
+        .find(|(k, _)| *k == "CAREID_DATABASE_URL")
+        .and_then(|(_, v)| v.map(|v| v.to_owned()));
+    first.args(["keys", "list"]);
+    let listed = run(first);
+    assert!(listed.status.success(), "{}", String::from_utf8_lossy(&listed.stderr));
+
+    let with_db = |cmd: &mut Command| {
+        if let Some(url) = &db {
+            cmd.env("CAREID_DATABASE_URL", url);
+        }
+    };
+    let mut wrong = careid(dir.path()).await;
+    with_db(&mut wrong);
+    wrong
+        .env("CAREID_KEY_ENCRYPTION_KEY", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=")
+        .args(["keys", "list"]);
+    assert_fails(&run(wrong), 2, "key-encryption key does not match");
+
+    let mut again = careid(dir.path()).await;
+    with_db(&mut again);
+    again.args(["keys", "list"]);
+    let relisted = run(again);
+    assert_eq!(relisted.stdout, listed.stdout, "keys unchanged");
+}
+
+#[tokio::test]
+async fn keys_rotate_adds_a_next_key_per_algorithm() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut rotate = careid(dir.path()).await;
+    let db = rotate
+        .get_envs()
+        .find(|(k, _)| *k == "CAREID_DATABASE_URL")
+        .and_then(|(_, v)| v.map(|v| v.to_owned()));
+    rotate.args(["keys", "rotate", "--alg", "ES256"]);
+    let output = run(rotate);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(String::from_utf8_lossy(&output.stdout).contains("ES256: new key"));
+
+    let mut list = careid(dir.path()).await;
+    if let Some(url) = &db {
+        list.env("CAREID_DATABASE_URL", url);
+    }
+    list.args(["keys", "list"]);
+    let listed = String::from_utf8_lossy(&run(list).stdout).to_string();
+    assert_eq!(listed.lines().filter(|l| l.contains(" next ")).count(), 1, "{listed}");
+    assert_eq!(listed.lines().filter(|l| l.contains(" current ")).count(), 4, "{listed}");
+
+    let mut bad = careid(dir.path()).await;
+    bad.args(["keys", "rotate", "--alg", "HS256"]);
+    let output = run(bad);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("unknown algorithm"));
+}
+
+struct Server {
+    child: Child,
+    port: u16,
+}
+
+impl Server {
+    async fn start(mut cmd: Command) -> Server {
+        let port = free_port();
+        cmd.env("CAREID_LISTEN", format!("127.0.0.1:{port}"))
+            .env("CAREID_ISSUER", format!("http://localhost:{port}"))
+            .arg("serve")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped());
+        let child = cmd.spawn().expect("careid starts");
+        let server = Server { child, port };
+        for _ in 0..200 {
+            if reqwest::get(server.url("/healthz")).await.is_ok() {
+                return server;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("careid did not start listening");
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("http://127.0.0.1:{}{path}", self.port)
+    }
+
+    fn terminate(mut self) -> std::process::ExitStatus {
+        nix::sys::signal::kill(
+            nix::unistd::Pid::from_raw(self.child.id() as i32),
+            nix::sys::signal::Signal::SIGTERM,
+        )
+        .unwrap();
+        self.child.wait().unwrap()
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+#[tokio::test]
+async fn a_restarted_server_serves_the_same_jwks_and_stops_cleanly_on_sigterm() {
+    let dir = tempfile::tempdir().unwrap();
+    let cmd = careid(dir.path()).await;
+    let envs: Vec<(String, String)> =
+        cmd.get_envs().filter_map(|(k, v)| Some((k.to_str()?.to_owned(), v?.to_str()?.to_owned()))).collect();
+    let server = Server::start(cmd).await;
+    let before = reqwest::get(server.url("/jwks.json")).await.unwrap().text().await.unwrap();
+    assert!(before.contains("\"keys\""));
+    assert!(server.terminate().success(), "SIGTERM exits 0");
+
+    let mut again = Command::new(BIN);
+    again.current_dir(dir.path()).env_clear().envs(envs);
+    let server = Server::start(again).await;
+    let after = reqwest::get(server.url("/jwks.json")).await.unwrap().text().await.unwrap();
+    assert_eq!(before, after);
+    assert!(server.terminate().success());
+}
+
+#[tokio::test]
+async fn a_busy_port_is_one_line_and_exit_1() {
+    let dir = tempfile::tempdir().unwrap();
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port();
+    let mut cmd = careid(dir.path()).await;
+    cmd.env("CAREID_LISTEN", format!("127.0.0.1:{port}")).arg("serve");
+    assert_fails(&run(cmd), 1, &format!("cannot listen on 127.0.0.1:{port}"));
+}
