@@ -9,6 +9,8 @@ use ipnet::IpNet;
 use serde::{Deserialize, Deserializer, Serialize};
 use url::Url;
 
+use crate::accounts::password::PasswordConfig;
+use crate::clients::ClientSpec;
 use crate::secret::Secret;
 
 /// Environment variables with the prefix that are not configuration keys.
@@ -37,6 +39,53 @@ pub struct Config {
     #[serde(deserialize_with = "list_or_comma_string")]
     pub trusted_proxies: Vec<IpNet>,
     pub keys: KeysConfig,
+    pub passwords: PasswordConfig,
+    pub session: SessionConfig,
+    pub login: LoginConfig,
+    /// Clients declared here are created or updated at every start.
+    pub clients: Vec<ClientSpec>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SessionConfig {
+    /// A browser session ends this long after sign-in, however active.
+    pub lifetime_secs: i64,
+    /// A browser session ends after this long without use.
+    pub idle_secs: i64,
+    /// How long a person has to finish signing in once an app sent them.
+    pub login_transaction_secs: i64,
+    /// Authorization codes live this long (RFC 6749 recommends at most 10 minutes).
+    pub code_secs: i64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LoginConfig {
+    /// Failed passwords in a row that lock an account for `lock_secs`.
+    pub max_failures: i64,
+    pub lock_secs: i64,
+    /// Sign-in attempts one client IP may make per minute.
+    pub per_ip_per_minute: u64,
+    /// Sign-in attempts one account may receive per minute (from anywhere).
+    pub per_account_per_minute: u64,
+}
+
+impl Default for SessionConfig {
+    fn default() -> Self {
+        SessionConfig {
+            lifetime_secs: 12 * 3600,
+            idle_secs: 3600,
+            login_transaction_secs: 1800,
+            code_secs: 60,
+        }
+    }
+}
+
+impl Default for LoginConfig {
+    fn default() -> Self {
+        LoginConfig { max_failures: 10, lock_secs: 900, per_ip_per_minute: 30, per_account_per_minute: 10 }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -74,6 +123,10 @@ impl Default for Config {
             log_format: LogFormat::Human,
             trusted_proxies: Vec::new(),
             keys: KeysConfig::default(),
+            passwords: PasswordConfig::default(),
+            session: SessionConfig::default(),
+            login: LoginConfig::default(),
+            clients: Vec::new(),
         }
     }
 }
@@ -131,6 +184,18 @@ impl Config {
         if let Some(kek) = &self.key_encryption_key {
             crate::crypto::seal::decode_kek(kek.expose())
                 .map_err(|e| ConfigError(format!("key_encryption_key: {e}")))?;
+        }
+        let s = &self.session;
+        if [s.lifetime_secs, s.idle_secs, s.login_transaction_secs, s.code_secs].iter().any(|v| *v <= 0) {
+            return Err(ConfigError("session: durations must be positive".into()));
+        }
+        if self.session.code_secs > 600 {
+            return Err(ConfigError("session.code_secs: at most 600 (RFC 6749 §4.1.2)".into()));
+        }
+        if self.passwords.memory_kib < 19_456 || self.passwords.iterations < 2 {
+            return Err(ConfigError(
+                "passwords: argon2id needs at least memory_kib = 19456 and iterations = 2 (OWASP)".into(),
+            ));
         }
         if self.keys.publish_before_use_secs < 0 || self.keys.retain_retired_secs < 0 {
             return Err(ConfigError("keys: durations cannot be negative".into()));

@@ -3,6 +3,8 @@
 //! [`build`] turns a [`Config`] into running services and a router; `main` and
 //! the integration tests both start careid through it.
 
+pub mod accounts;
+pub mod clients;
 pub mod clock;
 pub mod config;
 pub mod crypto;
@@ -22,6 +24,9 @@ use metrics_exporter_prometheus::PrometheusHandle;
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
+use crate::accounts::password::PasswordHasherPool;
+use crate::clients::registry::RegistryError;
+use crate::clients::secret::SecretHasher;
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::crypto::{KeyMaterial, Keyring, KeyringError, Sealer};
@@ -33,6 +38,10 @@ pub type AppState = Arc<Services>;
 
 pub struct Services {
     pub config: Config,
+    pub passwords: PasswordHasherPool,
+    pub secrets: SecretHasher,
+    /// Outbound HTTP (back-channel logout).
+    pub http: reqwest::Client,
     pub store: Store,
     pub ephemeral: Ephemeral,
     pub keyring: Keyring,
@@ -78,6 +87,20 @@ pub async fn open_services(config: Config, options: Options) -> Result<Services,
     let ephemeral = Ephemeral::connect(config.redis_url.as_deref(), &config.redis_prefix)
         .await
         .map_err(StartupError::Unavailable)?;
+    let secrets = SecretHasher::from_kek(&kek);
+    let passwords = PasswordHasherPool::new(&config.passwords).map_err(StartupError::Config)?;
+    clients::registry::sync_declared(&store, &secrets, &config.clients, options.clock.now()).await.map_err(
+        |e| match e {
+            RegistryError::Invalid(msg) => StartupError::Config(format!("clients: {msg}")),
+            RegistryError::Store(e) => StartupError::Unavailable(e.to_string()),
+        },
+    )?;
+    let http = reqwest::Client::builder()
+        .timeout(Duration::from_secs(10))
+        .redirect(reqwest::redirect::Policy::none())
+        .user_agent(concat!("careid/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .map_err(|e| StartupError::Unavailable(format!("HTTP client: {e}")))?;
     let keyring = Keyring::open(
         store.clone(),
         Sealer::new(&kek),
@@ -88,6 +111,9 @@ pub async fn open_services(config: Config, options: Options) -> Result<Services,
     .await?;
     Ok(Services {
         config,
+        passwords,
+        secrets,
+        http,
         store,
         ephemeral,
         keyring,

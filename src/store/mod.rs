@@ -3,8 +3,15 @@
 //! Queries use `$1` placeholders, ids are TEXT, times are BIGINT unix seconds and
 //! binary values are BLOB/BYTEA, so the same query text and row types serve both.
 
+mod audit;
+mod backchannel;
+mod clients;
+mod consents;
+mod deployments;
+mod grants;
 mod keys;
 mod meta;
+mod users;
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -16,6 +23,10 @@ use sqlx::{PgPool, SqlitePool};
 
 use crate::config::Config;
 
+pub use audit::AuditEvent;
+pub use backchannel::Delivery;
+pub use deployments::Deployment;
+pub use grants::{Grant, RefreshToken, Rotation};
 pub use keys::StoredKey;
 
 /// Runs `$body` with `$pool` bound to whichever pool backs the store; the body is
@@ -73,6 +84,8 @@ pub enum StoreError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("{0}")]
     Lock(String),
+    #[error("stored data is corrupt: {0}")]
+    Corrupt(String),
 }
 
 /// Holds an exclusive lock on `path` (when given) until dropped.

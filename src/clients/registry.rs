@@ -1,0 +1,108 @@
+//! Registering, updating and syncing clients: the operations the CLI and
+//! `careid.toml` share.
+
+use super::secret::{self, SecretHasher};
+use super::{AuthMethod, Client, ClientSpec, MIN_SECRET_LEN};
+use crate::store::{Store, StoreError};
+
+#[derive(Debug, thiserror::Error)]
+pub enum RegistryError {
+    #[error("{0}")]
+    Invalid(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+fn needs_secret(spec: &ClientSpec) -> bool {
+    !spec.public
+        && !matches!(spec.auth_method, Some(AuthMethod::PrivateKeyJwt) | Some(AuthMethod::None))
+        && !(spec.auth_method.is_none() && spec.jwks.is_some())
+}
+
+/// Creates or replaces a client from `spec`. The secret is `spec.secret` when
+/// given (at least 32 characters); otherwise the stored one is kept, or, for a
+/// new confidential client when `generate` is set, a fresh one is generated and
+/// returned (it is shown once and stored only as a hash).
+pub async fn save(
+    store: &Store,
+    hasher: &SecretHasher,
+    spec: ClientSpec,
+    generate: bool,
+    now: i64,
+) -> Result<(Client, Option<String>), RegistryError> {
+    let existing = store.client(&spec.id).await?;
+    let mut generated = None;
+    let secret_hash = match (&spec.secret, needs_secret(&spec)) {
+        (_, false) => None,
+        (Some(secret), true) => {
+            if secret.expose().chars().count() < MIN_SECRET_LEN {
+                return Err(RegistryError::Invalid(format!(
+                    "client {}: a supplied secret needs at least {MIN_SECRET_LEN} characters",
+                    spec.id
+                )));
+            }
+            Some(hasher.hash(secret.expose()))
+        }
+        (None, true) => match existing.as_ref().and_then(|c| c.secret_hash.clone()) {
+            Some(hash) => Some(hash),
+            None if generate => {
+                let fresh = secret::generate();
+                let hash = hasher.hash(&fresh);
+                generated = Some(fresh);
+                Some(hash)
+            }
+            None => None,
+        },
+    };
+    let mut client = spec.validate(secret_hash, now).map_err(RegistryError::Invalid)?;
+    if let Some(existing) = existing {
+        client.created_at = existing.created_at;
+    }
+    store.upsert_client(&client).await?;
+    Ok((client, generated))
+}
+
+/// Creates or updates every client declared in configuration.
+pub async fn sync_declared(
+    store: &Store,
+    hasher: &SecretHasher,
+    specs: &[ClientSpec],
+    now: i64,
+) -> Result<(), RegistryError> {
+    for spec in specs {
+        save(store, hasher, spec.clone(), false, now).await?;
+    }
+    Ok(())
+}
+
+/// Replaces a client's secret with `new_secret` or a generated one (returned).
+pub async fn rotate_secret(
+    store: &Store,
+    hasher: &SecretHasher,
+    id: &str,
+    new_secret: Option<&str>,
+    now: i64,
+) -> Result<Option<String>, RegistryError> {
+    let client =
+        store.client(id).await?.ok_or_else(|| RegistryError::Invalid(format!("no client {id:?}")))?;
+    if !matches!(client.auth_method, AuthMethod::ClientSecretBasic | AuthMethod::ClientSecretPost) {
+        return Err(RegistryError::Invalid(format!(
+            "client {id} authenticates with {}, not a secret",
+            client.auth_method.as_str()
+        )));
+    }
+    let (secret, shown) = match new_secret {
+        Some(s) if s.chars().count() < MIN_SECRET_LEN => {
+            return Err(RegistryError::Invalid(format!(
+                "a secret needs at least {MIN_SECRET_LEN} characters"
+            )));
+        }
+        Some(s) => (s.to_string(), None),
+        None => {
+            let fresh = secret::generate();
+            (fresh.clone(), Some(fresh))
+        }
+    };
+    store.set_client_secret_hash(id, &hasher.hash(&secret), now).await?;
+    Ok(shown)
+}

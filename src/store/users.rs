@@ -1,0 +1,87 @@
+//! Users: accounts, password hashes, failure counters and locks.
+
+use super::{Store, StoreError, on_pool};
+use crate::accounts::{NewUser, Status, User};
+
+const COLUMNS: &str = "id, email, email_normalized, name, given_name, family_name, role, deployment_id, \
+    password_hash, email_verified, phone_number, phone_verified, status, failed_logins, locked_until, \
+    sessions_valid_after, created_at, updated_at";
+
+impl Store {
+    /// Creates a user; `Ok(None)` when the email is already taken.
+    pub async fn insert_user(&self, new: &NewUser, now: i64) -> Result<Option<User>, StoreError> {
+        let id = uuid::Uuid::now_v7().to_string();
+        let sql = "INSERT INTO users (id, email, email_normalized, name, given_name, family_name, role, \
+            deployment_id, password_hash, email_verified, phone_verified, status, failed_logins, \
+            sessions_valid_after, created_at, updated_at) \
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, FALSE, $11, 0, 0, $12, $12) \
+            ON CONFLICT (email_normalized) DO NOTHING";
+        let inserted = on_pool!(self, pool => sqlx::query(sql)
+            .bind(&id)
+            .bind(new.email.as_str())
+            .bind(new.email.as_str())
+            .bind(&new.name)
+            .bind(&new.given_name)
+            .bind(&new.family_name)
+            .bind(new.role.as_str())
+            .bind(&new.deployment_id)
+            .bind(&new.password_hash)
+            .bind(new.email_verified)
+            .bind(Status::Active.as_str())
+            .bind(now)
+            .execute(pool).await.map(|r| r.rows_affected()))?;
+        if inserted == 0 {
+            return Ok(None);
+        }
+        self.user_by_id(&id).await
+    }
+
+    pub async fn user_by_id(&self, id: &str) -> Result<Option<User>, StoreError> {
+        let sql = format!("SELECT {COLUMNS} FROM users WHERE id = $1");
+        Ok(on_pool!(self, pool => sqlx::query_as::<_, User>(&sql).bind(id).fetch_optional(pool).await)?)
+    }
+
+    /// By normalised email (see [`crate::accounts::Email`]).
+    pub async fn user_by_email(&self, email: &str) -> Result<Option<User>, StoreError> {
+        let sql = format!("SELECT {COLUMNS} FROM users WHERE email_normalized = $1");
+        Ok(on_pool!(self, pool => sqlx::query_as::<_, User>(&sql).bind(email).fetch_optional(pool).await)?)
+    }
+
+    pub async fn list_users(&self, deployment: Option<&str>) -> Result<Vec<User>, StoreError> {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM users WHERE ($1 IS NULL OR deployment_id = $1) ORDER BY email_normalized"
+        );
+        Ok(on_pool!(self, pool => sqlx::query_as::<_, User>(&sql).bind(deployment).fetch_all(pool).await)?)
+    }
+
+    /// Counts a failed sign-in; at `lock_after` failures the account locks until
+    /// `lock_until`. Returns the new failure count.
+    pub async fn record_login_failure(
+        &self,
+        user_id: &str,
+        lock_after: i64,
+        lock_until: i64,
+    ) -> Result<i64, StoreError> {
+        let sql = "UPDATE users SET failed_logins = failed_logins + 1, \
+            locked_until = CASE WHEN failed_logins + 1 >= $1 THEN $2 ELSE locked_until END \
+            WHERE id = $3 RETURNING failed_logins";
+        let (count,): (i64,) = on_pool!(self, pool => sqlx::query_as(sql)
+            .bind(lock_after).bind(lock_until).bind(user_id).fetch_one(pool).await)?;
+        Ok(count)
+    }
+
+    /// Clears the failure count and any lock (a successful sign-in, or an operator).
+    pub async fn clear_login_failures(&self, user_id: &str) -> Result<(), StoreError> {
+        let sql =
+            "UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1 AND failed_logins > 0";
+        on_pool!(self, pool => sqlx::query(sql).bind(user_id).execute(pool).await.map(drop))?;
+        Ok(())
+    }
+
+    pub async fn set_user_status(&self, user_id: &str, status: Status, now: i64) -> Result<bool, StoreError> {
+        let sql = "UPDATE users SET status = $1, updated_at = $2 WHERE id = $3";
+        let n = on_pool!(self, pool => sqlx::query(sql).bind(status.as_str()).bind(now).bind(user_id)
+            .execute(pool).await.map(|r| r.rows_affected()))?;
+        Ok(n == 1)
+    }
+}
