@@ -4,11 +4,13 @@
 //! the integration tests both start careid through it.
 
 pub mod accounts;
+pub mod audit;
 pub mod clients;
 pub mod clock;
 pub mod config;
 pub mod crypto;
 pub mod ephemeral;
+pub mod login;
 pub mod oidc;
 pub mod secret;
 pub mod store;
@@ -42,6 +44,7 @@ pub struct Services {
     pub secrets: SecretHasher,
     /// Outbound HTTP (back-channel logout).
     pub http: reqwest::Client,
+    pub templates: web::templates::Templates,
     pub store: Store,
     pub ephemeral: Ephemeral,
     pub keyring: Keyring,
@@ -114,6 +117,7 @@ pub async fn open_services(config: Config, options: Options) -> Result<Services,
         passwords,
         secrets,
         http,
+        templates: web::templates::Templates::new(),
         store,
         ephemeral,
         keyring,

@@ -2,8 +2,9 @@
 
 use std::sync::{Arc, RwLock};
 
-use jsonwebtoken::{EncodingKey, Header};
+use jsonwebtoken::{DecodingKey, EncodingKey, Header, Validation};
 use serde::Serialize;
+use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
 use super::keys::{Alg, KeyMaterial};
@@ -36,6 +37,7 @@ struct LoadedKey {
     kid: String,
     alg: Alg,
     encoding: EncodingKey,
+    decoding: DecodingKey,
     public_jwk: Value,
     created_at: i64,
     activates_at: i64,
@@ -137,11 +139,15 @@ impl Keyring {
             Alg::EdDSA => EncodingKey::from_ed_pem(&pem),
         }
         .map_err(|e| bad(e.to_string()))?;
-        let public_jwk = serde_json::from_str(&row.public_jwk).map_err(|e| bad(e.to_string()))?;
+        let public_jwk: Value = serde_json::from_str(&row.public_jwk).map_err(|e| bad(e.to_string()))?;
+        let jwk: jsonwebtoken::jwk::Jwk =
+            serde_json::from_value(public_jwk.clone()).map_err(|e| bad(e.to_string()))?;
+        let decoding = DecodingKey::from_jwk(&jwk).map_err(|e| bad(e.to_string()))?;
         Ok(LoadedKey {
             kid: row.kid,
             alg,
             encoding,
+            decoding,
             public_jwk,
             created_at: row.created_at,
             activates_at: row.activates_at,
@@ -196,6 +202,40 @@ impl Keyring {
         header.kid = Some(kid);
         header.typ = typ.map(str::to_string);
         jsonwebtoken::encode(&header, claims, &key).map_err(|e| KeyringError::Sign(e.to_string()))
+    }
+
+    /// Verifies a token careid signed with a published key: signature, `iss`
+    /// and, when `now` is given, `exp` against it (the injectable clock, not
+    /// the system's). The audience is the caller's to check.
+    pub fn verify<T: DeserializeOwned>(
+        &self,
+        token: &str,
+        issuer: &str,
+        now: Option<i64>,
+    ) -> Result<T, String> {
+        let header = jsonwebtoken::decode_header(token).map_err(|e| e.to_string())?;
+        let kid = header.kid.ok_or("the token has no kid")?;
+        let keys = self.snapshot();
+        let key = keys.iter().find(|k| k.kid == kid).ok_or("the token was not signed by a published key")?;
+        if key.alg.jsonwebtoken() != header.alg {
+            return Err("the token's alg does not match its key".into());
+        }
+        let mut validation = Validation::new(header.alg);
+        validation.set_issuer(&[issuer]);
+        validation.validate_aud = false;
+        validation.validate_exp = false;
+        validation.set_required_spec_claims(&["iss"]);
+        let claims = jsonwebtoken::decode::<Value>(token, &key.decoding, &validation)
+            .map(|d| d.claims)
+            .map_err(|e| e.to_string())?;
+        if let Some(now) = now {
+            match claims["exp"].as_i64() {
+                Some(exp) if exp > now => {}
+                Some(_) => return Err("the token has expired".into()),
+                None => return Err("the token has no exp".into()),
+            }
+        }
+        serde_json::from_value(claims).map_err(|e| e.to_string())
     }
 
     /// Every stored key with its state now.

@@ -2,6 +2,7 @@
 
 pub mod keyring;
 pub mod keys;
+pub mod random;
 pub mod seal;
 
 pub use keyring::{Keyring, KeyringError};

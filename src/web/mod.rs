@@ -1,15 +1,19 @@
 //! The HTTP edge: the router, shared layers, health endpoints and the not-found answer.
 
+pub mod client_ip;
 mod health;
+pub mod pages;
+pub mod params;
+pub mod templates;
 
 use std::time::Duration;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use tower_http::catch_panic::CatchPanicLayer;
-use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
@@ -26,12 +30,14 @@ pub fn router(state: AppState) -> Router {
     let https = state.config.is_https();
     let mut app = Router::new()
         .merge(crate::oidc::routes())
+        .merge(crate::login::routes())
+        .route("/assets/{name}", get(pages::asset))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(health::metrics))
         .fallback(not_found)
         .layer(axum::middleware::from_fn(crate::telemetry::track_requests))
-        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
         .layer(CatchPanicLayer::custom(|_| internal_error()))
         .layer(SetResponseHeaderLayer::if_not_present(

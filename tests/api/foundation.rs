@@ -14,6 +14,11 @@ async fn discovery_names_the_configured_issuer_and_jwks() {
     assert_eq!(doc["issuer"], json!(issuer));
     assert_eq!(doc["jwks_uri"], json!(format!("{issuer}/jwks.json")));
     assert_eq!(doc["subject_types_supported"], json!(["public"]));
+    assert_eq!(doc["authorization_endpoint"], json!(format!("{issuer}/authorize")));
+    assert_eq!(doc["token_endpoint"], json!(format!("{issuer}/token")));
+    assert_eq!(doc["response_types_supported"], json!(["code"]));
+    assert_eq!(doc["code_challenge_methods_supported"], json!(["S256"]));
+    assert_eq!(doc["authorization_response_iss_parameter_supported"], json!(true));
     assert_eq!(doc["id_token_signing_alg_values_supported"], json!(["RS256", "PS256", "ES256", "EdDSA"]));
 }
 

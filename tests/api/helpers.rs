@@ -7,6 +7,8 @@
 use std::net::SocketAddr;
 use std::sync::OnceLock;
 
+use careid::accounts::{Email, NewUser, Role, User};
+use careid::clients::{Client, ClientSpec};
 use careid::clock::Clock;
 use careid::config::Config;
 use careid::crypto::KeyMaterial;
@@ -90,7 +92,7 @@ impl TestApp {
             .build()
             .unwrap();
         TestApp {
-            base: format!("http://127.0.0.1:{}", addr.port()),
+            base: format!("http://localhost:{}", addr.port()),
             addr,
             state,
             clock,
@@ -98,6 +100,32 @@ impl TestApp {
             _dir: dir,
             shutdown: Some(tx),
         }
+    }
+
+    /// Creates an active user with a verified email.
+    pub async fn add_user(&self, email: &str, password: &str, role: Role) -> User {
+        let hash = self.state.passwords.hash(password).await;
+        let new = NewUser {
+            email: Email::parse(email).expect("test email"),
+            name: format!("Test {role}"),
+            given_name: Some("Test".into()),
+            family_name: Some(role.to_string()),
+            role,
+            deployment_id: "default".into(),
+            password_hash: Some(hash),
+            email_verified: true,
+        };
+        self.state.store.insert_user(&new, self.clock.now()).await.unwrap().expect("new email")
+    }
+
+    /// Registers a client from a JSON `ClientSpec`; returns it.
+    pub async fn add_client(&self, spec: serde_json::Value) -> Client {
+        let spec: ClientSpec = serde_json::from_value(spec).expect("client spec");
+        let now = self.clock.now();
+        careid::clients::registry::save(&self.state.store, &self.state.secrets, spec, false, now)
+            .await
+            .expect("client registers")
+            .0
     }
 
     pub fn url(&self, path: &str) -> String {

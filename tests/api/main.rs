@@ -1,6 +1,8 @@
 //! Integration tests: one module per journey or spec area, all against a real server.
 
+mod browser;
 mod cli;
+mod code_flow;
 mod durable_store;
 mod ephemeral_store;
 mod foundation;

@@ -1,0 +1,60 @@
+//! Recording audit events; a failure to record is logged, never shown to the user.
+
+use axum::http::{HeaderMap, header};
+use serde_json::Value;
+
+use crate::AppState;
+use crate::store::AuditEvent;
+
+/// Who and where an event came from.
+#[derive(Debug, Clone, Default)]
+pub struct Origin {
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+}
+
+impl Origin {
+    pub fn from_request(ip: std::net::IpAddr, headers: &HeaderMap) -> Origin {
+        Origin {
+            ip: Some(ip.to_string()),
+            user_agent: headers
+                .get(header::USER_AGENT)
+                .and_then(|v| v.to_str().ok())
+                .map(|ua| ua.chars().take(256).collect()),
+        }
+    }
+}
+
+/// One event to record; `kind` is a dotted name such as `login.failure`.
+pub struct Event<'a> {
+    pub kind: &'a str,
+    pub actor: Option<&'a str>,
+    pub subject: Option<&'a str>,
+    pub client_id: Option<&'a str>,
+    pub deployment_id: Option<&'a str>,
+    pub detail: Option<Value>,
+}
+
+impl<'a> Event<'a> {
+    pub fn new(kind: &'a str) -> Self {
+        Event { kind, actor: None, subject: None, client_id: None, deployment_id: None, detail: None }
+    }
+}
+
+pub async fn record(state: &AppState, event: Event<'_>, origin: &Origin) {
+    let row = AuditEvent {
+        id: uuid::Uuid::now_v7().to_string(),
+        at: state.clock.now(),
+        kind: event.kind.to_string(),
+        actor: event.actor.map(str::to_owned),
+        subject: event.subject.map(str::to_owned),
+        client_id: event.client_id.map(str::to_owned),
+        deployment_id: event.deployment_id.map(str::to_owned),
+        ip: origin.ip.clone(),
+        user_agent: origin.user_agent.clone(),
+        detail: event.detail.map(|d| d.to_string()),
+    };
+    if let Err(e) = state.store.insert_audit_event(&row).await {
+        tracing::error!(kind = event.kind, error = %e, "audit event not recorded");
+    }
+}

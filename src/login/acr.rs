@@ -1,0 +1,13 @@
+//! Authentication context classes (`acr`) and methods (`amr`, RFC 8176).
+
+/// A password alone.
+pub const PASSWORD: &str = "urn:careid:acr:password";
+/// Two factors (password and a one-time code, or a passkey).
+pub const MFA: &str = "urn:careid:acr:mfa";
+/// Phishing-resistant (a passkey).
+pub const PHISHING_RESISTANT: &str = "urn:careid:acr:phishing-resistant";
+
+/// Every acr careid can assert, weakest first.
+pub const SUPPORTED: [&str; 3] = [PASSWORD, MFA, PHISHING_RESISTANT];
+
+pub const AMR_PASSWORD: &str = "pwd";

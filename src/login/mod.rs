@@ -1,0 +1,19 @@
+//! The hosted sign-in: browser sessions, login transactions, the password
+//! step, consent.
+
+pub mod acr;
+pub mod consent;
+pub mod password;
+pub mod session;
+pub mod transaction;
+
+use axum::Router;
+use axum::routing::get;
+
+use crate::AppState;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/login", get(password::show).post(password::submit))
+        .route("/consent", get(consent::show).post(consent::submit))
+}

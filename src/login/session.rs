@@ -1,0 +1,121 @@
+//! Browser sessions: a random cookie whose digest keys the session in the
+//! ephemeral store; single sign-on across clients until lifetime or idle timeout.
+
+use std::time::Duration;
+
+use axum::http::{HeaderMap, HeaderValue, header};
+use serde::{Deserialize, Serialize};
+
+use crate::AppState;
+use crate::crypto::random;
+use crate::ephemeral::EphemeralError;
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Session {
+    /// The public session id (`sid` in tokens and logout tokens).
+    pub sid: String,
+    pub user_id: String,
+    pub auth_time: i64,
+    pub amr: Vec<String>,
+    pub acr: String,
+    pub created_at: i64,
+    pub last_seen: i64,
+    /// Clients that received tokens in this session (told at logout).
+    pub clients: Vec<String>,
+}
+
+/// A session and the cookie value that names it.
+pub struct Current {
+    pub cookie: String,
+    pub session: Session,
+}
+
+pub fn cookie_name(state: &AppState) -> &'static str {
+    // `__Host-` requires Secure, which browsers only keep over https.
+    if state.config.is_https() { "__Host-careid_session" } else { "careid_session" }
+}
+
+fn key(cookie: &str) -> String {
+    format!("session:{}", random::digest(cookie))
+}
+
+/// The value of cookie `name` in the request, if any.
+pub fn read_cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(n, _)| *n == name)
+        .map(|(_, v)| v)
+}
+
+/// The live session of this browser, if any (expired or idle ones are gone).
+pub async fn current(state: &AppState, headers: &HeaderMap) -> Result<Option<Current>, EphemeralError> {
+    let Some(cookie) = read_cookie(headers, cookie_name(state)) else { return Ok(None) };
+    let Some(bytes) = state.ephemeral.get(&key(cookie)).await? else { return Ok(None) };
+    let Ok(session) = serde_json::from_slice::<Session>(&bytes) else { return Ok(None) };
+    let now = state.clock.now();
+    let config = &state.config.session;
+    if session.created_at + config.lifetime_secs <= now || session.last_seen + config.idle_secs <= now {
+        state.ephemeral.delete(&key(cookie)).await?;
+        return Ok(None);
+    }
+    Ok(Some(Current { cookie: cookie.to_string(), session }))
+}
+
+/// Starts a new session (always a new cookie value, so a planted cookie is never promoted).
+pub async fn start(
+    state: &AppState,
+    user_id: &str,
+    amr: Vec<String>,
+    acr: &str,
+) -> Result<Current, EphemeralError> {
+    let now = state.clock.now();
+    let session = Session {
+        sid: random::token(16),
+        user_id: user_id.to_string(),
+        auth_time: now,
+        amr,
+        acr: acr.to_string(),
+        created_at: now,
+        last_seen: now,
+        clients: Vec::new(),
+    };
+    let current = Current { cookie: random::token(32), session };
+    save(state, &current).await?;
+    Ok(current)
+}
+
+/// Stores the session, refreshing its idle timeout.
+pub async fn save(state: &AppState, current: &Current) -> Result<(), EphemeralError> {
+    let config = &state.config.session;
+    let now = state.clock.now();
+    let remaining = (current.session.created_at + config.lifetime_secs - now).min(config.idle_secs).max(1);
+    let mut session = current.session.clone();
+    session.last_seen = now;
+    let bytes = serde_json::to_vec(&session).expect("serialising a session");
+    state.ephemeral.put(&key(&current.cookie), &bytes, Duration::from_secs(remaining as u64)).await
+}
+
+pub async fn end(state: &AppState, cookie: &str) -> Result<(), EphemeralError> {
+    state.ephemeral.delete(&key(cookie)).await
+}
+
+/// `Set-Cookie` for the session cookie: HttpOnly, SameSite=Lax, Secure on https.
+pub fn set_cookie(state: &AppState, cookie: &str) -> HeaderValue {
+    let secure = if state.config.is_https() { "; Secure" } else { "" };
+    let value = format!(
+        "{}={cookie}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
+        cookie_name(state),
+        state.config.session.lifetime_secs
+    );
+    HeaderValue::from_str(&value).expect("cookie values are base64url")
+}
+
+pub fn clear_cookie(state: &AppState) -> HeaderValue {
+    let secure = if state.config.is_https() { "; Secure" } else { "" };
+    let value = format!("{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}", cookie_name(state));
+    HeaderValue::from_str(&value).expect("static cookie")
+}

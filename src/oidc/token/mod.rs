@@ -1,0 +1,78 @@
+//! The token endpoint (RFC 6749 §3.2): client authentication, then one grant
+//! type per file.
+
+mod authorization_code;
+mod client_credentials;
+mod refresh_token;
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::response::{IntoResponse, Response};
+
+use super::client_auth;
+use super::error::{ErrorCode, OAuthError};
+use super::form::OAuthForm;
+use super::tokens::{TokenError, TokenResponse};
+use crate::AppState;
+
+pub const PATH: &str = "/token";
+
+pub async fn token(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    OAuthForm(params): OAuthForm,
+) -> Response {
+    let outcome = async {
+        let grant_type = params
+            .get("grant_type")
+            .ok_or_else(|| OAuthError::invalid_request("grant_type is required"))?
+            .to_owned();
+        let client = client_auth::authenticate(&state, &headers, &params, &state.config.url(PATH)).await?;
+        if !client.allows_grant(&grant_type) {
+            return Err(match grant_type.as_str() {
+                "authorization_code" | "refresh_token" | "client_credentials" => OAuthError::new(
+                    ErrorCode::UnauthorizedClient,
+                    format!("this client may not use {grant_type}"),
+                ),
+                _ => unsupported(&grant_type),
+            });
+        }
+        match grant_type.as_str() {
+            "authorization_code" => authorization_code::exchange(&state, &client, &params).await,
+            "refresh_token" => refresh_token::exchange(&state, &client, &params).await,
+            "client_credentials" => client_credentials::exchange(&state, &client, &params).await,
+            other => Err(unsupported(other)),
+        }
+    };
+    match outcome.await {
+        Ok(body) => no_store(Json(body).into_response()),
+        Err(e) => e.into_response(),
+    }
+}
+
+fn unsupported(grant_type: &str) -> OAuthError {
+    OAuthError::new(ErrorCode::UnsupportedGrantType, format!("grant_type {grant_type:?} is not supported"))
+}
+
+/// RFC 6749 §5.1: token responses are never cached.
+fn no_store(mut response: Response) -> Response {
+    let headers = response.headers_mut();
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert(header::PRAGMA, HeaderValue::from_static("no-cache"));
+    response
+}
+
+impl From<TokenError> for OAuthError {
+    fn from(e: TokenError) -> Self {
+        match e {
+            TokenError::Store(e) => e.into(),
+            TokenError::Keys(e) => {
+                tracing::error!(error = %e, "signing failed");
+                OAuthError::server_error()
+            }
+        }
+    }
+}
+
+pub type GrantResult = Result<TokenResponse, OAuthError>;

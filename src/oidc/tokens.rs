@@ -1,0 +1,213 @@
+//! Building and signing tokens: ID tokens (OIDC Core §2), JWT access tokens
+//! (RFC 9068), opaque refresh tokens, and the claims each scope releases.
+
+use serde::Serialize;
+use serde_json::{Map, Value, json};
+use sha2::{Digest, Sha256, Sha512};
+
+use crate::AppState;
+use crate::accounts::User;
+use crate::clients::Client;
+use crate::crypto::keys::b64;
+use crate::crypto::{Alg, KeyringError, random};
+use crate::store::{Grant, RefreshToken, StoreError};
+
+/// Access tokens are signed with ES256: compact and fast to verify.
+pub const ACCESS_TOKEN_ALG: Alg = Alg::ES256;
+
+/// The successful token response (RFC 6749 §5.1).
+#[derive(Debug, Serialize)]
+pub struct TokenResponse {
+    pub access_token: String,
+    pub token_type: &'static str,
+    pub expires_in: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id_token: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refresh_token: Option<String>,
+    pub scope: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum TokenError {
+    #[error(transparent)]
+    Keys(#[from] KeyringError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// OIDC Core §3.1.3.6: the left half of the hash that matches the signing alg.
+pub fn half_hash(alg: Alg, value: &str) -> String {
+    match alg {
+        Alg::EdDSA => {
+            let digest = Sha512::digest(value.as_bytes());
+            b64(&digest[..32])
+        }
+        _ => {
+            let digest = Sha256::digest(value.as_bytes());
+            b64(&digest[..16])
+        }
+    }
+}
+
+/// The user claims released by `scopes`, plus any asked for by name in the
+/// `claims` request parameter under `section` (`id_token` or `userinfo`).
+pub fn user_claims(
+    user: &User,
+    scopes: &[String],
+    claims_request: Option<&Value>,
+    section: &str,
+) -> Map<String, Value> {
+    let has = |s: &str| scopes.iter().any(|x| x == s);
+    let requested =
+        |name: &str| claims_request.and_then(|c| c.get(section)).is_some_and(|c| c.get(name).is_some());
+    let mut out = Map::new();
+    let mut put = |name: &str, value: Value, scope: &str| {
+        if (has(scope) || requested(name)) && !value.is_null() {
+            out.insert(name.to_string(), value);
+        }
+    };
+    put("name", json!(user.name), "profile");
+    put("given_name", json!(user.given_name), "profile");
+    put("family_name", json!(user.family_name), "profile");
+    put("updated_at", json!(user.updated_at), "profile");
+    put("email", json!(user.email), "email");
+    put("email_verified", json!(user.email_verified), "email");
+    if user.phone_number.is_some() {
+        put("phone_number", json!(user.phone_number), "phone");
+        put("phone_number_verified", json!(user.phone_verified), "phone");
+    }
+    put("role", json!(user.role), "careid");
+    put("deployment", json!(user.deployment_id), "careid");
+    out
+}
+
+/// Everything needed to mint the tokens of one response.
+pub struct Mint<'a> {
+    pub client: &'a Client,
+    pub user: &'a User,
+    pub grant: &'a Grant,
+    pub scopes: Vec<String>,
+    pub nonce: Option<&'a str>,
+    pub claims_request: Option<&'a Value>,
+    pub with_refresh_token: bool,
+}
+
+pub async fn mint(state: &AppState, m: Mint<'_>) -> Result<TokenResponse, TokenError> {
+    let now = state.clock.now();
+    let issuer = state.config.issuer_str();
+    let scope = m.scopes.join(" ");
+    let amr = m.grant.amr();
+    let access_claims = json!({
+        "iss": issuer,
+        "sub": m.user.id,
+        "aud": issuer,
+        "client_id": m.client.id,
+        "exp": now + m.client.access_token_ttl,
+        "iat": now,
+        "nbf": now,
+        "jti": random::token(16),
+        "scope": scope,
+        "sid": m.grant.sid,
+        "auth_time": m.grant.auth_time,
+        "acr": m.grant.acr,
+        "amr": amr,
+        "gid": m.grant.id,
+    });
+    let access_token = state.keyring.sign(ACCESS_TOKEN_ALG, Some("at+jwt"), &access_claims)?;
+    let id_token = if m.scopes.iter().any(|s| s == "openid") {
+        let alg = m.client.id_token_alg;
+        let mut claims = user_claims(m.user, &m.scopes, m.claims_request, "id_token");
+        let base = json!({
+            "iss": issuer,
+            "sub": m.user.id,
+            "aud": m.client.id,
+            "exp": now + m.client.id_token_ttl,
+            "iat": now,
+            "auth_time": m.grant.auth_time,
+            "acr": m.grant.acr,
+            "amr": amr,
+            "at_hash": half_hash(alg, &access_token),
+            "azp": m.client.id,
+        });
+        if let Value::Object(base) = base {
+            claims.extend(base);
+        }
+        if let Some(sid) = &m.grant.sid {
+            claims.insert("sid".into(), json!(sid));
+        }
+        if let Some(nonce) = m.nonce {
+            claims.insert("nonce".into(), json!(nonce));
+        }
+        Some(state.keyring.sign(alg, Some("JWT"), &Value::Object(claims))?)
+    } else {
+        None
+    };
+    let refresh_token = if m.with_refresh_token {
+        let token = random::token(32);
+        let row = RefreshToken {
+            token_hash: random::digest(&token),
+            grant_id: m.grant.id.clone(),
+            created_at: now,
+            expires_at: (now + m.client.refresh_token_ttl).min(m.grant.expires_at),
+            rotated_at: None,
+        };
+        state.store.insert_refresh_token(&row).await?;
+        Some(token)
+    } else {
+        None
+    };
+    Ok(TokenResponse {
+        access_token,
+        token_type: "Bearer",
+        expires_in: m.client.access_token_ttl,
+        id_token,
+        refresh_token,
+        scope,
+    })
+}
+
+/// An access token for the client itself (client_credentials): no user, no grant.
+pub fn mint_client_token(
+    state: &AppState,
+    client: &Client,
+    scopes: &[String],
+) -> Result<TokenResponse, TokenError> {
+    let now = state.clock.now();
+    let issuer = state.config.issuer_str();
+    let scope = scopes.join(" ");
+    let claims = json!({
+        "iss": issuer,
+        "sub": client.id,
+        "aud": issuer,
+        "client_id": client.id,
+        "exp": now + client.access_token_ttl,
+        "iat": now,
+        "nbf": now,
+        "jti": random::token(16),
+        "scope": scope,
+    });
+    Ok(TokenResponse {
+        access_token: state.keyring.sign(ACCESS_TOKEN_ALG, Some("at+jwt"), &claims)?,
+        token_type: "Bearer",
+        expires_in: client.access_token_ttl,
+        id_token: None,
+        refresh_token: None,
+        scope,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn at_hash_matches_the_oidc_example() {
+        // OIDC Core appendix A.3 / A.4: access token and its at_hash (RS256).
+        assert_eq!(
+            half_hash(Alg::RS256, "jHkWEdUXMU1BwAsC4vtUsZwnNvTIxEl0z9K3vx5KF0Y"),
+            "77QmUPtjPfzWtF2AnpK9RQ"
+        );
+        assert_eq!(half_hash(Alg::EdDSA, "x").len(), 43);
+    }
+}

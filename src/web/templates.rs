@@ -1,0 +1,81 @@
+//! Server-rendered pages: minijinja templates embedded in the binary, one layout,
+//! and the Content-Security-Policy every page is served with.
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use minijinja::Environment;
+use serde::Serialize;
+
+const TEMPLATES: &[(&str, &str)] = &[
+    ("layout.html", include_str!("../../templates/layout.html")),
+    ("error.html", include_str!("../../templates/error.html")),
+    ("login.html", include_str!("../../templates/login.html")),
+    ("consent.html", include_str!("../../templates/consent.html")),
+    ("form_post.html", include_str!("../../templates/form_post.html")),
+    ("logout_confirm.html", include_str!("../../templates/logout_confirm.html")),
+    ("logged_out.html", include_str!("../../templates/logged_out.html")),
+];
+
+/// No inline script or style, nothing from elsewhere, never framed.
+pub const PAGE_CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+    form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+pub struct Templates {
+    env: Environment<'static>,
+}
+
+impl Templates {
+    pub fn new() -> Templates {
+        let mut env = Environment::new();
+        env.set_auto_escape_callback(|_| minijinja::AutoEscape::Html);
+        for (name, source) in TEMPLATES {
+            env.add_template(name, source).expect("embedded templates parse");
+        }
+        Templates { env }
+    }
+
+    /// Renders `name` as an HTML page with `status`, the page CSP and no caching.
+    pub fn page<C: Serialize>(&self, status: StatusCode, name: &str, context: C) -> Response {
+        self.page_with_csp(status, name, context, PAGE_CSP)
+    }
+
+    pub fn page_with_csp<C: Serialize>(
+        &self,
+        status: StatusCode,
+        name: &str,
+        context: C,
+        csp: &str,
+    ) -> Response {
+        let html = match self.env.get_template(name).and_then(|t| t.render(context)) {
+            Ok(html) => html,
+            Err(e) => {
+                tracing::error!(template = name, error = %e, "template rendering failed");
+                return (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response();
+            }
+        };
+        let mut response = (status, Html(html)).into_response();
+        let headers = response.headers_mut();
+        if let Ok(value) = HeaderValue::from_str(csp) {
+            headers.insert(header::CONTENT_SECURITY_POLICY, value);
+        }
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        response
+    }
+}
+
+impl Default for Templates {
+    fn default() -> Self {
+        Templates::new()
+    }
+}
+
+/// Static files the pages use, embedded too.
+pub fn asset(name: &str) -> Option<(&'static str, &'static str)> {
+    match name {
+        "careid.css" => Some(("text/css; charset=utf-8", include_str!("../../templates/assets/careid.css"))),
+        "form_post.js" => {
+            Some(("text/javascript; charset=utf-8", include_str!("../../templates/assets/form_post.js")))
+        }
+        _ => None,
+    }
+}
