@@ -56,14 +56,12 @@ pub async fn submit(State(state): State<AppState>, headers: HeaderMap, body: Byt
         let current = session::current(&state, &headers).await?.ok_or_else(PageError::expired)?;
         let client = state.store.client(&tx.request.reply.client_id).await?.ok_or_else(PageError::expired)?;
         if form.get("decision") != Some("allow") {
-            transaction::take(&state, &tx.id).await?;
             let e = OAuthError::new(ErrorCode::AccessDenied, "the user denied access");
             return Ok(respond::error(&state, &tx.request.reply, &e));
         }
         let now = state.clock.now();
         state.store.save_consent(&current.session.user_id, &client.id, &tx.request.scopes, now).await?;
         tx.consent_given = true;
-        transaction::save(&state, &tx).await?;
         Ok(proceed(&state, &client, tx.request.clone(), Some(current), Some(tx)).await)
     };
     outcome.await.unwrap_or_else(|p| p.render(&state))

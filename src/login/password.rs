@@ -75,7 +75,7 @@ async fn attempt(
 ) -> Result<Response, PageError> {
     let form = Params::parse(body).map_err(PageError::bad_request)?;
     let tx_id = form.get("tx").unwrap_or_default();
-    let mut tx = transaction::load(state, tx_id).await?.ok_or_else(PageError::expired)?;
+    let tx = transaction::load(state, tx_id).await?.ok_or_else(PageError::expired)?;
     if !random::same(form.get("csrf").unwrap_or_default(), &tx.csrf) {
         return Err(PageError::bad_request("This form is stale. Please go back and try again."));
     }
@@ -135,12 +135,14 @@ async fn attempt(
         }
     };
     state.store.clear_login_failures(&user.id).await?;
+    // One sign-in per transaction, however often the form is submitted.
+    let mut tx = transaction::take(state, &tx.id).await?.ok_or_else(PageError::expired)?;
     if let Some(old) = session::current(state, headers).await? {
         session::end(state, &old.cookie).await?;
     }
     let current = session::start(state, &user.id, vec![acr::AMR_PASSWORD.into()], acr::PASSWORD).await?;
     tx.authenticated_sid = Some(current.session.sid.clone());
-    transaction::save(state, &tx).await?;
+    let tx = transaction::next_step(state, tx).await?;
     let event = Event {
         subject: Some(&user.id),
         client_id: Some(&tx.request.reply.client_id),

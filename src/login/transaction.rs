@@ -45,7 +45,20 @@ pub async fn create(
     Ok(tx)
 }
 
-pub async fn save(state: &AppState, tx: &LoginTransaction) -> Result<(), EphemeralError> {
+/// Stores a transaction taken from the store under a new id (and CSRF token),
+/// for its next step: each step takes its transaction, so two concurrent
+/// submissions of one step can never both go on.
+pub async fn next_step(
+    state: &AppState,
+    mut tx: LoginTransaction,
+) -> Result<LoginTransaction, EphemeralError> {
+    tx.id = random::token(24);
+    tx.csrf = random::token(24);
+    save(state, &tx).await?;
+    Ok(tx)
+}
+
+async fn save(state: &AppState, tx: &LoginTransaction) -> Result<(), EphemeralError> {
     let remaining = (tx.created_at + state.config.session.login_transaction_secs - state.clock.now()).max(1);
     let bytes = serde_json::to_vec(tx).expect("serialising a transaction");
     state.ephemeral.put(&key(&tx.id), &bytes, Duration::from_secs(remaining as u64)).await
@@ -61,8 +74,12 @@ pub async fn load(state: &AppState, id: &str) -> Result<Option<LoginTransaction>
     Ok(tx.filter(|tx| tx.created_at + state.config.session.login_transaction_secs > state.clock.now()))
 }
 
-/// Ends the transaction; of two concurrent finishes only one gets it.
+/// Takes the transaction for one step; of concurrent takes only one gets it.
 pub async fn take(state: &AppState, id: &str) -> Result<Option<LoginTransaction>, EphemeralError> {
+    if id.len() > 64 {
+        return Ok(None);
+    }
     let Some(bytes) = state.ephemeral.take(&key(id)).await? else { return Ok(None) };
-    Ok(serde_json::from_slice(&bytes).ok())
+    let tx: Option<LoginTransaction> = serde_json::from_slice(&bytes).ok();
+    Ok(tx.filter(|tx| tx.created_at + state.config.session.login_transaction_secs > state.clock.now()))
 }

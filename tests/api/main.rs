@@ -1,5 +1,6 @@
 //! Integration tests: one module per journey or spec area, all against a real server.
 
+mod authorize;
 mod browser;
 mod cli;
 mod code_flow;
@@ -7,4 +8,5 @@ mod durable_store;
 mod ephemeral_store;
 mod foundation;
 mod helpers;
+mod login;
 mod signing_keys;

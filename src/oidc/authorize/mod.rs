@@ -84,7 +84,7 @@ pub struct TxQuery {
 /// `/authorize/continue?tx=…`: back from the login or consent page.
 pub async fn resume(State(state): State<AppState>, headers: HeaderMap, Query(q): Query<TxQuery>) -> Response {
     let outcome = async {
-        let tx = transaction::load(&state, &q.tx).await?.ok_or_else(PageError::expired)?;
+        let tx = transaction::take(&state, &q.tx).await?.ok_or_else(PageError::expired)?;
         let client = state.store.client(&tx.request.reply.client_id).await?.ok_or_else(PageError::expired)?;
         let current = session::current(&state, &headers).await?;
         Ok::<_, PageError>(proceed(&state, &client, tx.request.clone(), current, Some(tx)).await)
@@ -93,7 +93,7 @@ pub async fn resume(State(state): State<AppState>, headers: HeaderMap, Query(q):
 }
 
 /// Decides what the request needs next (sign-in, consent) and, when nothing,
-/// issues the code.
+/// issues the code. `tx`, when given, has already been taken from the store.
 pub async fn proceed(
     state: &AppState,
     client: &Client,
@@ -149,7 +149,7 @@ async fn next_step(
             return Err(Step::Client(OAuthError::new(ErrorCode::LoginRequired, "the user is not signed in")));
         }
         let tx = match tx {
-            Some(tx) => tx,
+            Some(tx) => transaction::next_step(state, tx).await?,
             None => transaction::create(state, request.clone()).await?,
         };
         return Ok(respond::redirect(&format!("/login?tx={}", tx.id)));
@@ -170,15 +170,11 @@ async fn next_step(
                 return Err(Step::Client(OAuthError::new(ErrorCode::ConsentRequired, "consent is required")));
             }
             let tx = match tx {
-                Some(tx) => tx,
+                Some(tx) => transaction::next_step(state, tx).await?,
                 None => transaction::create(state, request.clone()).await?,
             };
             return Ok(respond::redirect(&format!("/consent?tx={}", tx.id)));
         }
-    }
-    if let Some(tx) = &tx {
-        // Only one completion per transaction, however often the page is reloaded.
-        transaction::take(state, &tx.id).await?.ok_or_else(PageError::expired)?;
     }
     if !current.session.clients.contains(&client.id) {
         current.session.clients.push(client.id.clone());
