@@ -115,6 +115,9 @@ pub struct User {
     pub sessions_valid_after: i64,
     pub created_at: i64,
     pub updated_at: i64,
+    /// The email must be verified before this moment (`None`: verified or exempt).
+    pub verify_by: Option<i64>,
+    pub verification_reminded_at: Option<i64>,
 }
 
 impl User {

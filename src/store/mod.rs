@@ -8,9 +8,12 @@ mod backchannel;
 mod clients;
 mod consents;
 mod deployments;
+mod email_links;
 mod grants;
+mod invitations;
 mod keys;
 mod meta;
+mod outbox;
 mod users;
 
 use std::path::{Path, PathBuf};
@@ -27,6 +30,8 @@ pub use audit::AuditEvent;
 pub use backchannel::Delivery;
 pub use deployments::Deployment;
 pub use grants::{Grant, RefreshToken, Rotation};
+pub use invitations::{Invitation, Redemption};
+pub use outbox::OutgoingEmail;
 pub use keys::StoredKey;
 
 /// Runs `$body` with `$pool` bound to whichever pool backs the store; the body is

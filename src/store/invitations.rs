@@ -1,0 +1,141 @@
+//! Invitations: stored by token digest, redeemed once, atomically with the
+//! account they create.
+
+use serde::Serialize;
+
+use super::{Store, StoreError, on_pool};
+use crate::accounts::{NewUser, User};
+
+#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+pub struct Invitation {
+    pub id: String,
+    #[serde(skip)]
+    pub token_hash: String,
+    pub role: String,
+    pub deployment_id: String,
+    pub inviter_id: Option<String>,
+    pub email: Option<String>,
+    pub created_at: i64,
+    pub expires_at: i64,
+    pub redeemed_at: Option<i64>,
+    pub redeemed_by: Option<String>,
+    pub revoked_at: Option<i64>,
+    pub sent_at: Option<i64>,
+}
+
+impl Invitation {
+    /// Open: neither redeemed, revoked nor expired.
+    pub fn is_open(&self, now: i64) -> bool {
+        self.redeemed_at.is_none() && self.revoked_at.is_none() && self.expires_at > now
+    }
+}
+
+const COLUMNS: &str = "id, token_hash, role, deployment_id, inviter_id, email, created_at, expires_at, \
+    redeemed_at, redeemed_by, revoked_at, sent_at";
+
+/// How a redemption ended.
+#[derive(Debug)]
+pub enum Redemption {
+    Created(User),
+    /// Unknown, used, revoked or expired: callers show one neutral page for all.
+    NotOpen,
+    EmailTaken,
+}
+
+impl Store {
+    pub async fn insert_invitation(&self, i: &Invitation) -> Result<(), StoreError> {
+        let sql = format!("INSERT INTO invitations ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)");
+        on_pool!(self, pool => sqlx::query(&sql)
+            .bind(&i.id).bind(&i.token_hash).bind(&i.role).bind(&i.deployment_id).bind(&i.inviter_id)
+            .bind(&i.email).bind(i.created_at).bind(i.expires_at).bind(i.redeemed_at).bind(&i.redeemed_by)
+            .bind(i.revoked_at).bind(i.sent_at)
+            .execute(pool).await.map(drop))?;
+        Ok(())
+    }
+
+    pub async fn invitation_by_token_hash(&self, token_hash: &str) -> Result<Option<Invitation>, StoreError> {
+        let sql = format!("SELECT {COLUMNS} FROM invitations WHERE token_hash = $1");
+        Ok(on_pool!(self, pool => sqlx::query_as::<_, Invitation>(&sql).bind(token_hash).fetch_optional(pool).await)?)
+    }
+
+    pub async fn invitation(&self, id: &str) -> Result<Option<Invitation>, StoreError> {
+        let sql = format!("SELECT {COLUMNS} FROM invitations WHERE id = $1");
+        Ok(on_pool!(self, pool => sqlx::query_as::<_, Invitation>(&sql).bind(id).fetch_optional(pool).await)?)
+    }
+
+    /// Invitations made by `inviter` (or by the operator when `None`), newest first.
+    pub async fn invitations_by(&self, inviter: Option<&str>, limit: i64) -> Result<Vec<Invitation>, StoreError> {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM invitations WHERE ($1 IS NULL AND inviter_id IS NULL) OR inviter_id = $1 \
+             ORDER BY created_at DESC, id DESC LIMIT $2"
+        );
+        Ok(on_pool!(self, pool => sqlx::query_as::<_, Invitation>(&sql).bind(inviter).bind(limit).fetch_all(pool).await)?)
+    }
+
+    pub async fn revoke_invitation(&self, id: &str, now: i64) -> Result<bool, StoreError> {
+        let sql = "UPDATE invitations SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL AND redeemed_at IS NULL";
+        let n = on_pool!(self, pool => sqlx::query(sql).bind(now).bind(id).execute(pool).await.map(|r| r.rows_affected()))?;
+        Ok(n == 1)
+    }
+
+    /// Replaces the token of an open invitation (a resend makes a new link and voids the old).
+    pub async fn replace_invitation_token(&self, id: &str, token_hash: &str, expires_at: i64) -> Result<bool, StoreError> {
+        let sql = "UPDATE invitations SET token_hash = $1, expires_at = $2 \
+                   WHERE id = $3 AND revoked_at IS NULL AND redeemed_at IS NULL";
+        let n = on_pool!(self, pool => sqlx::query(sql).bind(token_hash).bind(expires_at).bind(id)
+            .execute(pool).await.map(|r| r.rows_affected()))?;
+        Ok(n == 1)
+    }
+
+    pub async fn mark_invitation_sent(&self, id: &str, now: i64) -> Result<(), StoreError> {
+        let sql = "UPDATE invitations SET sent_at = $1 WHERE id = $2";
+        on_pool!(self, pool => sqlx::query(sql).bind(now).bind(id).execute(pool).await.map(drop))?;
+        Ok(())
+    }
+
+    /// Marks the invitation redeemed and creates the account in one transaction:
+    /// of two simultaneous redemptions exactly one creates an account.
+    pub async fn redeem_invitation(
+        &self,
+        token_hash: &str,
+        new: &NewUser,
+        verify_by: Option<i64>,
+        now: i64,
+    ) -> Result<Redemption, StoreError> {
+        let user_id = uuid::Uuid::now_v7().to_string();
+        let claim = "UPDATE invitations SET redeemed_at = $1, redeemed_by = NULL \
+                     WHERE token_hash = $2 AND redeemed_at IS NULL AND revoked_at IS NULL AND expires_at > $1";
+        let insert = "INSERT INTO users (id, email, email_normalized, name, given_name, family_name, role, \
+            deployment_id, password_hash, email_verified, phone_verified, status, failed_logins, \
+            sessions_valid_after, created_at, updated_at, verify_by) \
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, FALSE, 'active', 0, 0, $11, $11, $12) \
+            ON CONFLICT (email_normalized) DO NOTHING";
+        let link = "UPDATE invitations SET redeemed_by = $1 WHERE token_hash = $2";
+        macro_rules! redeem {
+            ($pool:expr) => {{
+                let mut tx = $pool.begin().await?;
+                let claimed = sqlx::query(claim).bind(now).bind(token_hash).execute(&mut *tx).await?.rows_affected();
+                if claimed == 0 {
+                    return Ok(Redemption::NotOpen);
+                }
+                let inserted = sqlx::query(insert)
+                    .bind(&user_id).bind(new.email.as_str()).bind(new.email.as_str()).bind(&new.name)
+                    .bind(&new.given_name).bind(&new.family_name).bind(new.role.as_str()).bind(&new.deployment_id)
+                    .bind(&new.password_hash).bind(new.email_verified).bind(now).bind(verify_by)
+                    .execute(&mut *tx).await?.rows_affected();
+                if inserted == 0 {
+                    // Rolled back on drop: the invitation stays open.
+                    return Ok(Redemption::EmailTaken);
+                }
+                sqlx::query(link).bind(&user_id).bind(token_hash).execute(&mut *tx).await?;
+                tx.commit().await?;
+            }};
+        }
+        match &self.db {
+            super::Db::Sqlite(pool) => redeem!(pool),
+            super::Db::Postgres(pool) => redeem!(pool),
+        }
+        let user = self.user_by_id(&user_id).await?.ok_or_else(|| StoreError::Corrupt("redeemed user vanished".into()))?;
+        Ok(Redemption::Created(user))
+    }
+}
