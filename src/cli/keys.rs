@@ -35,7 +35,7 @@ pub enum KeysCommand {
     },
 }
 
-fn parse_alg(s: &str) -> Result<Alg, String> {
+pub(super) fn parse_alg(s: &str) -> Result<Alg, String> {
     Alg::parse(s).ok_or_else(|| format!("unknown algorithm {s:?} (RS256, PS256, ES256, EdDSA)"))
 }
 

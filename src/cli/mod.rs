@@ -1,13 +1,19 @@
 //! Command-line interface: argument parsing and the subcommands.
 
+mod clients;
 mod keys;
 mod serve;
+mod users;
 
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
+use careid::accounts::registry::AccountError;
+use careid::clients::registry::RegistryError;
 use careid::config::Config;
+use careid::secret::Secret;
+use careid::store::StoreError;
 use careid::{Options, Services, StartupError};
 
 #[derive(Parser)]
@@ -29,6 +35,12 @@ enum Command {
     /// Signing keys: list, rotate, import.
     #[command(subcommand)]
     Keys(keys::KeysCommand),
+    /// Relying parties: add, list, show, update, remove, rotate-secret.
+    #[command(subcommand)]
+    Clients(clients::ClientsCommand),
+    /// Accounts: add, list, show, disable, enable, unlock.
+    #[command(subcommand)]
+    Users(users::UsersCommand),
 }
 
 /// A failed command: the line to print and the exit code.
@@ -42,6 +54,18 @@ impl Failure {
         Failure { message: message.into(), code }
     }
 }
+
+/// Operational failures: the domain's message, exit 1.
+macro_rules! exit_1_from {
+    ($($error:ty),*) => {$(
+        impl From<$error> for Failure {
+            fn from(e: $error) -> Self {
+                Failure::new(1, e.to_string())
+            }
+        }
+    )*};
+}
+exit_1_from!(StoreError, RegistryError, AccountError);
 
 impl From<StartupError> for Failure {
     fn from(e: StartupError) -> Self {
@@ -61,10 +85,23 @@ pub async fn run(args: Args) -> Result<(), Failure> {
             Ok(())
         }
         Command::Keys(command) => keys::run(services(config).await?, command).await,
+        Command::Clients(command) => clients::run(services(config).await?, command).await,
+        Command::Users(command) => users::run(services(config).await?, command).await,
     }
 }
 
 /// The same stores and keys the server uses, for operator commands.
 async fn services(config: Config) -> Result<Services, Failure> {
     Ok(careid::open_services(config, Options::default()).await?)
+}
+
+/// One line from stdin without its line ending: how secrets reach a command,
+/// since arguments show up in `ps` and shell history.
+fn read_secret_line(what: &str) -> Result<Secret, Failure> {
+    let mut line = String::new();
+    std::io::stdin()
+        .read_line(&mut line)
+        .map_err(|e| Failure::new(1, format!("cannot read the {what} from stdin: {e}")))?;
+    let value = line.strip_suffix('\n').unwrap_or(&line);
+    Ok(Secret::new(value.strip_suffix('\r').unwrap_or(value)))
 }

@@ -91,11 +91,36 @@ impl Client {
     pub fn redirect_uri_matches(&self, uri: &str) -> bool {
         self.redirect_uris.iter().any(|registered| redirect_uri::matches(registered, uri))
     }
+
+    /// The registration this client was saved from, every default made explicit
+    /// and no secret (saving it keeps the stored one): the base of an update.
+    pub fn to_spec(&self) -> ClientSpec {
+        ClientSpec {
+            id: self.id.clone(),
+            name: self.name.clone(),
+            public: self.public,
+            secret: None,
+            auth_method: Some(self.auth_method),
+            jwks: self.jwks.clone(),
+            redirect_uris: self.redirect_uris.clone(),
+            post_logout_redirect_uris: self.post_logout_redirect_uris.clone(),
+            grant_types: Some(self.grant_types.clone()),
+            allowed_scopes: Some(self.allowed_scopes.clone()),
+            allowed_roles: self.allowed_roles.clone(),
+            id_token_alg: Some(self.id_token_alg),
+            first_party: self.first_party,
+            backchannel_logout_uri: self.backchannel_logout_uri.clone(),
+            access_token_ttl: Some(self.access_token_ttl),
+            id_token_ttl: Some(self.id_token_ttl),
+            refresh_token_ttl: Some(self.refresh_token_ttl),
+            refresh_grace_secs: Some(self.refresh_grace_secs),
+        }
+    }
 }
 
 /// A client's registration as an operator writes it (careid.toml `[[clients]]`
 /// or the CLI); [`ClientSpec::validate`] turns it into a [`Client`].
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ClientSpec {
     pub id: String,
@@ -296,6 +321,13 @@ mod tests {
         assert!(s.validate(Some(vec![1]), 0).unwrap_err().contains("unknown scope"));
         let s = ClientSpec { grant_types: Some(vec!["password".into()]), ..spec() };
         assert!(s.validate(Some(vec![1]), 0).unwrap_err().contains("unknown grant type"));
+    }
+
+    #[test]
+    fn a_client_turned_back_into_a_spec_validates_to_itself() {
+        let client = spec().validate(Some(vec![1]), 7).unwrap();
+        let again = client.to_spec().validate(Some(vec![1]), 7).unwrap();
+        assert_eq!(serde_json::to_value(&again).unwrap(), serde_json::to_value(&client).unwrap());
     }
 
     #[test]

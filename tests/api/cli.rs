@@ -9,9 +9,9 @@ use crate::helpers::fresh_database_url;
 
 const BIN: &str = env!("CARGO_BIN_EXE_careid");
 
-/// A `careid` command in `dir` with the test tier's stores and nothing from
-/// the developer's environment.
-async fn careid(dir: &Path) -> Command {
+/// A `careid` command in `dir` with fresh stores of the test tier and nothing
+/// from the developer's environment.
+pub(crate) async fn careid(dir: &Path) -> Command {
     let mut cmd = Command::new(BIN);
     cmd.current_dir(dir).env_clear().env("PATH", std::env::var("PATH").unwrap_or_default());
     if let Some(url) = fresh_database_url().await {
@@ -24,12 +24,27 @@ async fn careid(dir: &Path) -> Command {
     cmd
 }
 
-fn run(mut cmd: Command) -> Output {
+/// Another `careid` command on the same directory and stores as `cmd`.
+pub(crate) fn same_stores(cmd: &Command) -> Command {
+    let mut again = Command::new(BIN);
+    again.env_clear();
+    if let Some(dir) = cmd.get_current_dir() {
+        again.current_dir(dir);
+    }
+    for (key, value) in cmd.get_envs() {
+        if let Some(value) = value {
+            again.env(key, value);
+        }
+    }
+    again
+}
+
+pub(crate) fn run(cmd: &mut Command) -> Output {
     cmd.stdin(Stdio::null()).output().expect("careid runs")
 }
 
 /// Asserts a failed start: the exit code and exactly one line naming the problem.
-fn assert_fails(output: &Output, code: i32, needle: &str) {
+pub(crate) fn assert_fails(output: &Output, code: i32, needle: &str) {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(code), "stderr: {stderr}");
     let lines: Vec<&str> = stderr.trim().lines().collect();
@@ -54,7 +69,7 @@ async fn bad_values_in_the_environment_name_the_key() {
     for (key, value, needle) in cases {
         let mut cmd = careid(dir.path()).await;
         cmd.env(key, value).arg("migrate");
-        assert_fails(&run(cmd), 2, needle);
+        assert_fails(&run(&mut cmd), 2, needle);
     }
 }
 
@@ -65,16 +80,16 @@ async fn a_bad_configuration_file_is_refused_with_the_key_named() {
     std::fs::write(&file, "issuer = \"http://localhost:9000\"\nlisten_port = 9000\n").unwrap();
     let mut cmd = careid(dir.path()).await;
     cmd.arg("--config").arg(&file).arg("migrate");
-    assert_fails(&run(cmd), 2, "listen_port");
+    assert_fails(&run(&mut cmd), 2, "listen_port");
 
     std::fs::write(&file, "issuer = [").unwrap();
     let mut cmd = careid(dir.path()).await;
     cmd.arg("--config").arg(&file).arg("migrate");
-    assert_fails(&run(cmd), 2, "careid.toml");
+    assert_fails(&run(&mut cmd), 2, "careid.toml");
 
     let mut cmd = careid(dir.path()).await;
     cmd.arg("--config").arg(dir.path().join("missing.toml")).arg("migrate");
-    assert_fails(&run(cmd), 2, "cannot read configuration file");
+    assert_fails(&run(&mut cmd), 2, "cannot read configuration file");
 }
 
 #[tokio::test]
@@ -82,7 +97,7 @@ async fn an_unreachable_database_fails_start_up() {
     let dir = tempfile::tempdir().unwrap();
     let mut cmd = careid(dir.path()).await;
     cmd.env("CAREID_DATABASE_URL", "postgres://careid:secret-pw@127.0.0.1:1/careid").arg("keys").arg("list");
-    let output = run(cmd);
+    let output = run(&mut cmd);
     assert_fails(&output, 1, "cannot connect to the database");
     assert!(!String::from_utf8_lossy(&output.stderr).contains("secret-pw"), "password is masked");
 }
@@ -92,65 +107,40 @@ async fn an_unreachable_redis_fails_start_up() {
     let dir = tempfile::tempdir().unwrap();
     let mut cmd = careid(dir.path()).await;
     cmd.env("CAREID_REDIS_URL", "redis://127.0.0.1:1/").arg("keys").arg("list");
-    assert_fails(&run(cmd), 1, "cannot connect to Redis");
+    assert_fails(&run(&mut cmd), 1, "cannot connect to Redis");
 }
 
 #[tokio::test]
 async fn a_wrong_key_encryption_key_is_refused_and_keys_survive() {
     let dir = tempfile::tempdir().unwrap();
-    let mut first = careid(dir.path()).await;
-    let db = first
-        .get_envs()
-        .find(|(k, _)| *k == "CAREID_DATABASE_URL")
-        .and_then(|(_, v)| v.map(|v| v.to_owned()));
-    first.args(["keys", "list"]);
-    let listed = run(first);
+    let stores = careid(dir.path()).await;
+    let listed = run(same_stores(&stores).args(["keys", "list"]));
     assert!(listed.status.success(), "{}", String::from_utf8_lossy(&listed.stderr));
 
-    let with_db = |cmd: &mut Command| {
-        if let Some(url) = &db {
-            cmd.env("CAREID_DATABASE_URL", url);
-        }
-    };
-    let mut wrong = careid(dir.path()).await;
-    with_db(&mut wrong);
+    let mut wrong = same_stores(&stores);
     wrong
         .env("CAREID_KEY_ENCRYPTION_KEY", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=")
         .args(["keys", "list"]);
-    assert_fails(&run(wrong), 2, "key-encryption key does not match");
+    assert_fails(&run(&mut wrong), 2, "key-encryption key does not match");
 
-    let mut again = careid(dir.path()).await;
-    with_db(&mut again);
-    again.args(["keys", "list"]);
-    let relisted = run(again);
+    let relisted = run(same_stores(&stores).args(["keys", "list"]));
     assert_eq!(relisted.stdout, listed.stdout, "keys unchanged");
 }
 
 #[tokio::test]
 async fn keys_rotate_adds_a_next_key_per_algorithm() {
     let dir = tempfile::tempdir().unwrap();
-    let mut rotate = careid(dir.path()).await;
-    let db = rotate
-        .get_envs()
-        .find(|(k, _)| *k == "CAREID_DATABASE_URL")
-        .and_then(|(_, v)| v.map(|v| v.to_owned()));
-    rotate.args(["keys", "rotate", "--alg", "ES256"]);
-    let output = run(rotate);
+    let stores = careid(dir.path()).await;
+    let output = run(same_stores(&stores).args(["keys", "rotate", "--alg", "ES256"]));
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     assert!(String::from_utf8_lossy(&output.stdout).contains("ES256: new key"));
 
-    let mut list = careid(dir.path()).await;
-    if let Some(url) = &db {
-        list.env("CAREID_DATABASE_URL", url);
-    }
-    list.args(["keys", "list"]);
-    let listed = String::from_utf8_lossy(&run(list).stdout).to_string();
+    let listed = run(same_stores(&stores).args(["keys", "list"]));
+    let listed = String::from_utf8_lossy(&listed.stdout);
     assert_eq!(listed.lines().filter(|l| l.contains(" next ")).count(), 1, "{listed}");
     assert_eq!(listed.lines().filter(|l| l.contains(" current ")).count(), 4, "{listed}");
 
-    let mut bad = careid(dir.path()).await;
-    bad.args(["keys", "rotate", "--alg", "HS256"]);
-    let output = run(bad);
+    let output = run(same_stores(&stores).args(["keys", "rotate", "--alg", "HS256"]));
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("unknown algorithm"));
 }
@@ -201,17 +191,13 @@ fn free_port() -> u16 {
 #[tokio::test]
 async fn a_restarted_server_serves_the_same_jwks_and_stops_cleanly_on_sigterm() {
     let dir = tempfile::tempdir().unwrap();
-    let cmd = careid(dir.path()).await;
-    let envs: Vec<(String, String)> =
-        cmd.get_envs().filter_map(|(k, v)| Some((k.to_str()?.to_owned(), v?.to_str()?.to_owned()))).collect();
-    let server = Server::start(cmd).await;
+    let stores = careid(dir.path()).await;
+    let server = Server::start(same_stores(&stores)).await;
     let before = reqwest::get(server.url("/jwks.json")).await.unwrap().text().await.unwrap();
     assert!(before.contains("\"keys\""));
     assert!(server.terminate().success(), "SIGTERM exits 0");
 
-    let mut again = Command::new(BIN);
-    again.current_dir(dir.path()).env_clear().envs(envs);
-    let server = Server::start(again).await;
+    let server = Server::start(same_stores(&stores)).await;
     let after = reqwest::get(server.url("/jwks.json")).await.unwrap().text().await.unwrap();
     assert_eq!(before, after);
     assert!(server.terminate().success());
@@ -224,5 +210,5 @@ async fn a_busy_port_is_one_line_and_exit_1() {
     let port = taken.local_addr().unwrap().port();
     let mut cmd = careid(dir.path()).await;
     cmd.env("CAREID_LISTEN", format!("127.0.0.1:{port}")).arg("serve");
-    assert_fails(&run(cmd), 1, &format!("cannot listen on 127.0.0.1:{port}"));
+    assert_fails(&run(&mut cmd), 1, &format!("cannot listen on 127.0.0.1:{port}"));
 }

@@ -3,6 +3,7 @@
 mod authorize;
 mod browser;
 mod cli;
+mod cli_admin;
 mod code_flow;
 mod durable_store;
 mod ephemeral_store;
