@@ -11,6 +11,7 @@ pub mod config;
 pub mod crypto;
 pub mod ephemeral;
 pub mod login;
+pub mod notify;
 pub mod oidc;
 pub mod secret;
 pub mod store;
@@ -45,6 +46,9 @@ pub struct Services {
     /// Outbound HTTP (back-channel logout).
     pub http: reqwest::Client,
     pub templates: web::templates::Templates,
+    pub email_templates: notify::email::EmailTemplates,
+    /// Wakes the email sender when a message is queued.
+    pub mail_wakeup: Arc<tokio::sync::Notify>,
     pub store: Store,
     pub ephemeral: Ephemeral,
     pub keyring: Keyring,
@@ -118,6 +122,8 @@ pub async fn open_services(config: Config, options: Options) -> Result<Services,
         secrets,
         http,
         templates: web::templates::Templates::new(),
+        email_templates: notify::email::EmailTemplates::new(),
+        mail_wakeup: Arc::new(tokio::sync::Notify::new()),
         store,
         ephemeral,
         keyring,

@@ -19,7 +19,12 @@ impl Store {
 
     /// Uses a link in one atomic step; returns its user when it was unused,
     /// unexpired and for `purpose`.
-    pub async fn use_email_link(&self, token_hash: &str, purpose: &str, now: i64) -> Result<Option<String>, StoreError> {
+    pub async fn use_email_link(
+        &self,
+        token_hash: &str,
+        purpose: &str,
+        now: i64,
+    ) -> Result<Option<String>, StoreError> {
         let sql = "UPDATE email_links SET used_at = $1 \
                    WHERE token_hash = $2 AND purpose = $3 AND used_at IS NULL AND expires_at > $1 RETURNING user_id";
         let row: Option<(String,)> = on_pool!(self, pool => sqlx::query_as(sql).bind(now).bind(token_hash).bind(purpose)
@@ -28,7 +33,12 @@ impl Store {
     }
 
     /// Whether a link is usable, without using it (a GET shows a page only).
-    pub async fn email_link_is_open(&self, token_hash: &str, purpose: &str, now: i64) -> Result<bool, StoreError> {
+    pub async fn email_link_is_open(
+        &self,
+        token_hash: &str,
+        purpose: &str,
+        now: i64,
+    ) -> Result<bool, StoreError> {
         let sql = "SELECT user_id FROM email_links WHERE token_hash = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > $3";
         let row: Option<(String,)> = on_pool!(self, pool => sqlx::query_as(sql).bind(token_hash).bind(purpose).bind(now)
             .fetch_optional(pool).await)?;
@@ -37,7 +47,8 @@ impl Store {
 
     /// Voids every open link of a user for `purpose` (a newer link replaces them).
     pub async fn void_email_links(&self, user_id: &str, purpose: &str, now: i64) -> Result<(), StoreError> {
-        let sql = "UPDATE email_links SET used_at = $1 WHERE user_id = $2 AND purpose = $3 AND used_at IS NULL";
+        let sql =
+            "UPDATE email_links SET used_at = $1 WHERE user_id = $2 AND purpose = $3 AND used_at IS NULL";
         on_pool!(self, pool => sqlx::query(sql).bind(now).bind(user_id).bind(purpose).execute(pool).await.map(drop))?;
         Ok(())
     }

@@ -44,7 +44,9 @@ pub enum Redemption {
 
 impl Store {
     pub async fn insert_invitation(&self, i: &Invitation) -> Result<(), StoreError> {
-        let sql = format!("INSERT INTO invitations ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)");
+        let sql = format!(
+            "INSERT INTO invitations ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
+        );
         on_pool!(self, pool => sqlx::query(&sql)
             .bind(&i.id).bind(&i.token_hash).bind(&i.role).bind(&i.deployment_id).bind(&i.inviter_id)
             .bind(&i.email).bind(i.created_at).bind(i.expires_at).bind(i.redeemed_at).bind(&i.redeemed_by)
@@ -55,7 +57,9 @@ impl Store {
 
     pub async fn invitation_by_token_hash(&self, token_hash: &str) -> Result<Option<Invitation>, StoreError> {
         let sql = format!("SELECT {COLUMNS} FROM invitations WHERE token_hash = $1");
-        Ok(on_pool!(self, pool => sqlx::query_as::<_, Invitation>(&sql).bind(token_hash).fetch_optional(pool).await)?)
+        Ok(
+            on_pool!(self, pool => sqlx::query_as::<_, Invitation>(&sql).bind(token_hash).fetch_optional(pool).await)?,
+        )
     }
 
     pub async fn invitation(&self, id: &str) -> Result<Option<Invitation>, StoreError> {
@@ -64,12 +68,18 @@ impl Store {
     }
 
     /// Invitations made by `inviter` (or by the operator when `None`), newest first.
-    pub async fn invitations_by(&self, inviter: Option<&str>, limit: i64) -> Result<Vec<Invitation>, StoreError> {
+    pub async fn invitations_by(
+        &self,
+        inviter: Option<&str>,
+        limit: i64,
+    ) -> Result<Vec<Invitation>, StoreError> {
         let sql = format!(
             "SELECT {COLUMNS} FROM invitations WHERE ($1 IS NULL AND inviter_id IS NULL) OR inviter_id = $1 \
              ORDER BY created_at DESC, id DESC LIMIT $2"
         );
-        Ok(on_pool!(self, pool => sqlx::query_as::<_, Invitation>(&sql).bind(inviter).bind(limit).fetch_all(pool).await)?)
+        Ok(
+            on_pool!(self, pool => sqlx::query_as::<_, Invitation>(&sql).bind(inviter).bind(limit).fetch_all(pool).await)?,
+        )
     }
 
     pub async fn revoke_invitation(&self, id: &str, now: i64) -> Result<bool, StoreError> {
@@ -79,7 +89,12 @@ impl Store {
     }
 
     /// Replaces the token of an open invitation (a resend makes a new link and voids the old).
-    pub async fn replace_invitation_token(&self, id: &str, token_hash: &str, expires_at: i64) -> Result<bool, StoreError> {
+    pub async fn replace_invitation_token(
+        &self,
+        id: &str,
+        token_hash: &str,
+        expires_at: i64,
+    ) -> Result<bool, StoreError> {
         let sql = "UPDATE invitations SET token_hash = $1, expires_at = $2 \
                    WHERE id = $3 AND revoked_at IS NULL AND redeemed_at IS NULL";
         let n = on_pool!(self, pool => sqlx::query(sql).bind(token_hash).bind(expires_at).bind(id)
@@ -114,15 +129,27 @@ impl Store {
         macro_rules! redeem {
             ($pool:expr) => {{
                 let mut tx = $pool.begin().await?;
-                let claimed = sqlx::query(claim).bind(now).bind(token_hash).execute(&mut *tx).await?.rows_affected();
+                let claimed =
+                    sqlx::query(claim).bind(now).bind(token_hash).execute(&mut *tx).await?.rows_affected();
                 if claimed == 0 {
                     return Ok(Redemption::NotOpen);
                 }
                 let inserted = sqlx::query(insert)
-                    .bind(&user_id).bind(new.email.as_str()).bind(new.email.as_str()).bind(&new.name)
-                    .bind(&new.given_name).bind(&new.family_name).bind(new.role.as_str()).bind(&new.deployment_id)
-                    .bind(&new.password_hash).bind(new.email_verified).bind(now).bind(verify_by)
-                    .execute(&mut *tx).await?.rows_affected();
+                    .bind(&user_id)
+                    .bind(new.email.as_str())
+                    .bind(new.email.as_str())
+                    .bind(&new.name)
+                    .bind(&new.given_name)
+                    .bind(&new.family_name)
+                    .bind(new.role.as_str())
+                    .bind(&new.deployment_id)
+                    .bind(&new.password_hash)
+                    .bind(new.email_verified)
+                    .bind(now)
+                    .bind(verify_by)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
                 if inserted == 0 {
                     // Rolled back on drop: the invitation stays open.
                     return Ok(Redemption::EmailTaken);
@@ -135,7 +162,10 @@ impl Store {
             super::Db::Sqlite(pool) => redeem!(pool),
             super::Db::Postgres(pool) => redeem!(pool),
         }
-        let user = self.user_by_id(&user_id).await?.ok_or_else(|| StoreError::Corrupt("redeemed user vanished".into()))?;
+        let user = self
+            .user_by_id(&user_id)
+            .await?
+            .ok_or_else(|| StoreError::Corrupt("redeemed user vanished".into()))?;
         Ok(Redemption::Created(user))
     }
 }

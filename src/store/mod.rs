@@ -31,8 +31,8 @@ pub use backchannel::Delivery;
 pub use deployments::Deployment;
 pub use grants::{Grant, RefreshToken, Rotation};
 pub use invitations::{Invitation, Redemption};
-pub use outbox::OutgoingEmail;
 pub use keys::StoredKey;
+pub use outbox::OutgoingEmail;
 
 /// Runs `$body` with `$pool` bound to whichever pool backs the store; the body is
 /// compiled once per backend, which is how one query text serves both.

@@ -20,7 +20,8 @@ const COLUMNS: &str = "id, recipient, subject, text_body, html_body, created_at,
 
 impl Store {
     pub async fn enqueue_email(&self, m: &OutgoingEmail) -> Result<(), StoreError> {
-        let sql = format!("INSERT INTO email_outbox ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)");
+        let sql =
+            format!("INSERT INTO email_outbox ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)");
         on_pool!(self, pool => sqlx::query(&sql)
             .bind(&m.id).bind(&m.recipient).bind(&m.subject).bind(&m.text_body).bind(&m.html_body)
             .bind(m.created_at).bind(m.attempts).bind(m.next_attempt_at).bind(m.sent_at).bind(&m.last_error)
@@ -33,7 +34,9 @@ impl Store {
             "SELECT {COLUMNS} FROM email_outbox WHERE sent_at IS NULL AND next_attempt_at <= $1 \
              ORDER BY next_attempt_at LIMIT $2"
         );
-        Ok(on_pool!(self, pool => sqlx::query_as::<_, OutgoingEmail>(&sql).bind(now).bind(limit).fetch_all(pool).await)?)
+        Ok(
+            on_pool!(self, pool => sqlx::query_as::<_, OutgoingEmail>(&sql).bind(now).bind(limit).fetch_all(pool).await)?,
+        )
     }
 
     /// Claims a due message for one attempt (several nodes never send one twice at once).
@@ -60,6 +63,8 @@ impl Store {
     /// Newest first (tests and operators).
     pub async fn recent_emails(&self, limit: i64) -> Result<Vec<OutgoingEmail>, StoreError> {
         let sql = format!("SELECT {COLUMNS} FROM email_outbox ORDER BY created_at DESC, id DESC LIMIT $1");
-        Ok(on_pool!(self, pool => sqlx::query_as::<_, OutgoingEmail>(&sql).bind(limit).fetch_all(pool).await)?)
+        Ok(
+            on_pool!(self, pool => sqlx::query_as::<_, OutgoingEmail>(&sql).bind(limit).fetch_all(pool).await)?,
+        )
     }
 }

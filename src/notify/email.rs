@@ -1,0 +1,79 @@
+//! Queuing email: every message goes to the durable outbox first, so nothing
+//! is lost while the transport is down; a background sender delivers it.
+
+use minijinja::Environment;
+use serde::Serialize;
+
+use crate::AppState;
+use crate::store::{OutgoingEmail, StoreError};
+
+/// An email ready to queue.
+#[derive(Debug, Clone)]
+pub struct Email {
+    pub to: String,
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
+/// Puts `email` in the outbox and wakes the sender.
+pub async fn queue(state: &AppState, email: Email) -> Result<(), StoreError> {
+    let now = state.clock.now();
+    let row = OutgoingEmail {
+        id: uuid::Uuid::now_v7().to_string(),
+        recipient: email.to,
+        subject: email.subject,
+        text_body: email.text,
+        html_body: email.html,
+        created_at: now,
+        attempts: 0,
+        next_attempt_at: now,
+        sent_at: None,
+        last_error: None,
+    };
+    state.store.enqueue_email(&row).await?;
+    state.mail_wakeup.notify_one();
+    Ok(())
+}
+
+/// Every email template; add a message as `NAME.txt` plus `NAME.html`.
+const TEMPLATES: &[(&str, &str)] = &[("layout.html", include_str!("../../templates/email/layout.html"))];
+
+/// Email templates: `NAME.txt` and `NAME.html` under templates/email/, the
+/// subject being the first line of the text template.
+pub struct EmailTemplates {
+    env: Environment<'static>,
+}
+
+impl EmailTemplates {
+    pub fn new() -> EmailTemplates {
+        let mut env = Environment::new();
+        env.set_auto_escape_callback(|name| {
+            if name.ends_with(".html") { minijinja::AutoEscape::Html } else { minijinja::AutoEscape::None }
+        });
+        for (name, source) in TEMPLATES {
+            env.add_template(name, source).expect("embedded email templates parse");
+        }
+        EmailTemplates { env }
+    }
+
+    /// Renders `name` for `to`.
+    pub fn render<C: Serialize>(&self, name: &str, to: &str, context: C) -> Result<Email, minijinja::Error> {
+        let context = minijinja::Value::from_serialize(&context);
+        let text = self.env.get_template(&format!("{name}.txt"))?.render(&context)?;
+        let html = self.env.get_template(&format!("{name}.html"))?.render(&context)?;
+        let (subject, body) = text.split_once('\n').unwrap_or((&text, ""));
+        Ok(Email {
+            to: to.to_string(),
+            subject: subject.trim().to_string(),
+            text: body.trim_start().to_string(),
+            html,
+        })
+    }
+}
+
+impl Default for EmailTemplates {
+    fn default() -> Self {
+        EmailTemplates::new()
+    }
+}

@@ -1,0 +1,3 @@
+//! Outbound messages to people: email (and, later, SMS).
+
+pub mod email;
