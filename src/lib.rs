@@ -140,7 +140,7 @@ pub struct Careid {
 
 pub async fn build(config: Config, options: Options) -> Result<Careid, StartupError> {
     let state: AppState = Arc::new(open_services(config, options).await?);
-    let background = vec![tokio::spawn(reload_keys(state.clone()))];
+    let background = vec![tokio::spawn(housekeeping(state.clone()))];
     Ok(Careid { state, background })
 }
 
@@ -170,8 +170,9 @@ impl Drop for Careid {
     }
 }
 
-/// Picks up keys rotated by another node or the CLI, and drops expired ones.
-async fn reload_keys(state: AppState) {
+/// Picks up keys rotated by another node or the CLI, and drops expired keys
+/// and grants.
+async fn housekeeping(state: AppState) {
     let period = Duration::from_secs(state.config.keys.reload_secs.max(1));
     let mut tick = tokio::time::interval(period);
     tick.tick().await;
@@ -182,6 +183,9 @@ async fn reload_keys(state: AppState) {
         }
         if let Err(e) = state.keyring.reload().await {
             tracing::warn!(error = %e, "reloading signing keys failed");
+        }
+        if let Err(e) = state.store.purge_expired_grants(state.clock.now()).await {
+            tracing::warn!(error = %e, "purging expired grants failed");
         }
     }
 }

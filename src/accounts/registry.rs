@@ -1,7 +1,7 @@
 //! Creating accounts: the checks every new account passes, whoever creates it.
 
 use super::password::PasswordHasherPool;
-use super::{Email, NewUser, Role, User};
+use super::{Email, NewUser, Role, Status, User};
 use crate::secret::Secret;
 use crate::store::{Store, StoreError};
 
@@ -79,4 +79,15 @@ pub async fn create_user(
         email_verified: new.email_verified,
     };
     store.insert_user(&user, now).await?.ok_or(AccountError::EmailTaken)
+}
+
+/// Enables or disables an account; disabling also revokes every grant it holds,
+/// so its refresh and access tokens stop working at once (sessions end at
+/// their next use, which checks the status).
+pub async fn set_status(store: &Store, user_id: &str, status: Status, now: i64) -> Result<(), AccountError> {
+    store.set_user_status(user_id, status, now).await?;
+    if status == Status::Disabled {
+        store.revoke_user_grants(user_id, "account disabled", now).await?;
+    }
+    Ok(())
 }

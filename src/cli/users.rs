@@ -106,7 +106,7 @@ impl<'a> UserView<'a> {
 
 async fn set_status(services: &Services, email: &str, status: Status) -> Result<(), Failure> {
     let user = existing(services, email).await?;
-    services.store.set_user_status(&user.id, status, services.clock.now()).await?;
+    careid::accounts::registry::set_status(&services.store, &user.id, status, services.clock.now()).await?;
     println!("{}: {}", user.email, status.as_str());
     Ok(())
 }
