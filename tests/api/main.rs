@@ -6,6 +6,7 @@ mod browser;
 mod cli;
 mod cli_admin;
 mod code_flow;
+mod conformance_basic;
 mod durable_store;
 mod ephemeral_store;
 mod foundation;
