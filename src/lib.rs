@@ -3,6 +3,7 @@
 //! [`build`] turns a [`Config`] into running services and a router; `main` and
 //! the integration tests both start careid through it.
 
+pub mod account;
 pub mod accounts;
 pub mod audit;
 pub mod clients;
@@ -102,6 +103,9 @@ pub async fn open_services(config: Config, options: Options) -> Result<Services,
             RegistryError::Store(e) => StartupError::Unavailable(e.to_string()),
         },
     )?;
+    account::register_account_client(&store, &secrets, config.url("/account/callback"), options.clock.now())
+        .await
+        .map_err(|e| StartupError::Unavailable(format!("account client: {e}")))?;
     let http = reqwest::Client::builder()
         .timeout(Duration::from_secs(10))
         .redirect(reqwest::redirect::Policy::none())

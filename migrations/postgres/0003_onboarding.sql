@@ -84,3 +84,4 @@ CREATE TABLE user_sessions (
     ended_at BIGINT
 );
 CREATE INDEX user_sessions_user ON user_sessions (user_id, ended_at);
+CREATE INDEX user_sessions_key ON user_sessions (session_key);

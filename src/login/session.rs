@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::AppState;
 use crate::crypto::random;
 use crate::ephemeral::EphemeralError;
+use crate::store::UserSession;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Session {
@@ -85,6 +86,20 @@ pub async fn start(
     };
     let current = Current { cookie: random::token(32), session };
     save(state, &current).await?;
+    let index = UserSession {
+        sid: current.session.sid.clone(),
+        user_id: user_id.to_string(),
+        session_key: key(&current.cookie),
+        created_at: now,
+        last_seen: now,
+        ip: None,
+        user_agent: None,
+        ended_at: None,
+    };
+    if let Err(e) = state.store.insert_user_session(&index).await {
+        // The index only lists sessions; signing in does not depend on it.
+        tracing::warn!(error = %e, "session index not updated");
+    }
     Ok(current)
 }
 
@@ -96,11 +111,36 @@ pub async fn save(state: &AppState, current: &Current) -> Result<(), EphemeralEr
     let mut session = current.session.clone();
     session.last_seen = now;
     let bytes = serde_json::to_vec(&session).expect("serialising a session");
-    state.ephemeral.put(&key(&current.cookie), &bytes, Duration::from_secs(remaining as u64)).await
+    state.ephemeral.put(&key(&current.cookie), &bytes, Duration::from_secs(remaining as u64)).await?;
+    if let Err(e) = state.store.touch_user_session(&session.sid, now).await {
+        tracing::warn!(error = %e, "session index not updated");
+    }
+    Ok(())
 }
 
 pub async fn end(state: &AppState, cookie: &str) -> Result<(), EphemeralError> {
+    if let Err(e) = state.store.end_user_session_by_key(&key(cookie), state.clock.now()).await {
+        tracing::warn!(error = %e, "session index not updated");
+    }
     state.ephemeral.delete(&key(cookie)).await
+}
+
+/// Ends the session `sid` of a user from anywhere (the account page, an
+/// operator): the session, its index entry and its grants that are not offline.
+pub async fn end_by_sid(state: &AppState, sid: &str) -> Result<bool, SessionError> {
+    let now = state.clock.now();
+    let Some(index) = state.store.end_user_session(sid, now).await? else { return Ok(false) };
+    state.ephemeral.delete(&index.session_key).await?;
+    state.store.revoke_session_grants(sid, "session ended", now).await?;
+    Ok(true)
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SessionError {
+    #[error(transparent)]
+    Ephemeral(#[from] EphemeralError),
+    #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
 }
 
 /// `Set-Cookie` for the session cookie: HttpOnly, SameSite=Lax, Secure on https.

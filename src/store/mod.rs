@@ -14,6 +14,7 @@ mod invitations;
 mod keys;
 mod meta;
 mod outbox;
+mod user_sessions;
 mod users;
 
 use std::path::{Path, PathBuf};
@@ -33,6 +34,7 @@ pub use grants::{Grant, RefreshToken, Rotation};
 pub use invitations::{Invitation, Redemption};
 pub use keys::StoredKey;
 pub use outbox::OutgoingEmail;
+pub use user_sessions::UserSession;
 
 /// Runs `$body` with `$pool` bound to whichever pool backs the store; the body is
 /// compiled once per backend, which is how one query text serves both.

@@ -85,3 +85,26 @@ impl Store {
         Ok(n == 1)
     }
 }
+
+impl Store {
+    pub async fn update_password_hash(&self, user_id: &str, hash: &str, now: i64) -> Result<(), StoreError> {
+        let sql = "UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3";
+        on_pool!(self, pool => sqlx::query(sql).bind(hash).bind(now).bind(user_id).execute(pool).await.map(drop))?;
+        Ok(())
+    }
+
+    pub async fn update_user_name(
+        &self,
+        user_id: &str,
+        given_name: &str,
+        family_name: &str,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        let sql =
+            "UPDATE users SET given_name = $1, family_name = $2, name = $3, updated_at = $4 WHERE id = $5";
+        let name = format!("{given_name} {family_name}").trim().to_string();
+        on_pool!(self, pool => sqlx::query(sql).bind(given_name).bind(family_name).bind(&name).bind(now).bind(user_id)
+            .execute(pool).await.map(drop))?;
+        Ok(())
+    }
+}

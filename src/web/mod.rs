@@ -31,6 +31,7 @@ pub fn router(state: AppState) -> Router {
     let mut app = Router::new()
         .merge(crate::oidc::routes())
         .merge(crate::login::routes())
+        .merge(crate::account::routes())
         .route("/assets/{name}", get(pages::asset))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))

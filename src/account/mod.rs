@@ -1,0 +1,22 @@
+//! The account pages (`/account`): profile, password, sessions. careid signs
+//! people in to them through its own authorization endpoint, as the internal
+//! public client `careid-account`, so there is one way to sign in.
+
+mod page;
+mod signin;
+
+use axum::Router;
+use axum::routing::{get, post};
+
+use crate::AppState;
+
+pub use signin::{ACCOUNT_CLIENT_ID, register_account_client};
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/account", get(page::show))
+        .route("/account/callback", get(signin::callback))
+        .route("/account/profile", post(page::update_profile))
+        .route("/account/password", post(page::change_password))
+        .route("/account/sessions/end", post(page::end_session))
+}

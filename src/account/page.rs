@@ -1,0 +1,181 @@
+//! The account page and its forms; every form carries a CSRF token derived
+//! from the session cookie, which a cross-site page cannot read.
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use serde_json::json;
+
+use super::signin;
+use crate::AppState;
+use crate::accounts::User;
+use crate::audit::{self, Event, Origin};
+use crate::crypto::random;
+use crate::login::session::{self, Current};
+use crate::oidc::authorize::respond::redirect;
+use crate::web::client_ip::ClientIp;
+use crate::web::pages::PageError;
+use crate::web::params::Params;
+
+const MIN_PASSWORD: usize = 8;
+const MAX_PASSWORD: usize = 128;
+
+fn csrf(current: &Current) -> String {
+    random::digest(&format!("account csrf {}", current.cookie))
+}
+
+/// The signed-in person, or `None` when the browser has no live session.
+async fn signed_in(state: &AppState, headers: &HeaderMap) -> Result<Option<(Current, User)>, PageError> {
+    let Some(current) = session::current(state, headers).await? else { return Ok(None) };
+    let user = state.store.user_by_id(&current.session.user_id).await?;
+    Ok(user
+        .filter(|u| u.is_active() && current.session.auth_time >= u.sessions_valid_after)
+        .map(|u| (current, u)))
+}
+
+pub async fn show(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    match signed_in(&state, &headers).await {
+        Ok(Some((current, user))) => render(&state, &current, &user, StatusCode::OK, None, None).await,
+        Ok(None) => signin::sign_in(&state),
+        Err(page) => page.render(&state),
+    }
+}
+
+async fn render(
+    state: &AppState,
+    current: &Current,
+    user: &User,
+    status: StatusCode,
+    notice: Option<&str>,
+    error: Option<&str>,
+) -> Response {
+    let idle_cutoff = state.clock.now() - state.config.session.idle_secs;
+    let sessions = state.store.open_user_sessions(&user.id, idle_cutoff).await.unwrap_or_default();
+    let sessions: Vec<_> = sessions
+        .iter()
+        .map(|s| json!({ "sid": s.sid, "created_at": s.created_at, "last_seen": s.last_seen, "current": s.sid == current.session.sid }))
+        .collect();
+    let deployment = state.store.deployment(&user.deployment_id).await.ok().flatten();
+    state.templates.page(
+        status,
+        "account.html",
+        json!({
+            "csrf": csrf(current),
+            "user": {
+                "email": user.email, "email_verified": user.email_verified, "given_name": user.given_name,
+                "family_name": user.family_name, "role": user.role,
+            },
+            "deployment": deployment.map(|d| d.name),
+            "sessions": sessions,
+            "notice": notice,
+            "error": error,
+        }),
+    )
+}
+
+/// Reads a posted account form: the session, the user and the fields, after the CSRF check.
+async fn form(
+    state: &AppState,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<Option<(Current, User, Params)>, PageError> {
+    let Some((current, user)) = signed_in(state, headers).await? else { return Ok(None) };
+    let params = Params::parse(body).map_err(PageError::bad_request)?;
+    if !random::same(params.get("csrf").unwrap_or_default(), &csrf(&current)) {
+        return Err(PageError::bad_request("This form is stale. Please reload the page and try again."));
+    }
+    Ok(Some((current, user, params)))
+}
+
+pub async fn update_profile(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+    let outcome = async {
+        let Some((current, user, params)) = form(&state, &headers, &body).await? else {
+            return Ok(signin::sign_in(&state));
+        };
+        let given = params.get("given_name").unwrap_or_default().trim();
+        let family = params.get("family_name").unwrap_or_default().trim();
+        if given.is_empty() || given.chars().count() > 100 || family.chars().count() > 100 {
+            let message = "Please give a first name of 1 to 100 characters and a family name of at most 100.";
+            return Ok(render(&state, &current, &user, StatusCode::BAD_REQUEST, None, Some(message)).await);
+        }
+        state.store.update_user_name(&user.id, given, family, state.clock.now()).await?;
+        Ok::<_, PageError>(redirect("/account"))
+    };
+    outcome.await.unwrap_or_else(|p| p.render(&state))
+}
+
+pub async fn change_password(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let origin = Origin::from_request(ip, &headers);
+    let outcome = async {
+        let Some((current, user, params)) = form(&state, &headers, &body).await? else {
+            return Ok(signin::sign_in(&state));
+        };
+        let fail = |message: &'static str| (StatusCode::BAD_REQUEST, message);
+        let current_password = params.get("current_password").unwrap_or_default();
+        let new_password = params.get("new_password").unwrap_or_default();
+        let problem = if !state.passwords.verify(current_password, user.password_hash.as_deref()).await {
+            Some(fail("Your current password is not right."))
+        } else if !(MIN_PASSWORD..=MAX_PASSWORD).contains(&new_password.chars().count()) {
+            Some(fail("The new password must be 8 to 128 characters."))
+        } else if params.get("confirm_password") != Some(new_password) {
+            Some(fail("The two new passwords differ."))
+        } else {
+            None
+        };
+        if let Some((status, message)) = problem {
+            return Ok(render(&state, &current, &user, status, None, Some(message)).await);
+        }
+        let now = state.clock.now();
+        let hash = state.passwords.hash(new_password).await;
+        state.store.update_password_hash(&user.id, &hash, now).await?;
+        // A new password ends every other session: whoever knew the old one is out.
+        for other in state.store.open_user_sessions(&user.id, 0).await? {
+            if other.sid != current.session.sid {
+                session::end_by_sid(&state, &other.sid).await.map_err(|_| PageError::unavailable())?;
+            }
+        }
+        audit::record(&state, Event { subject: Some(&user.id), ..Event::new("password.changed") }, &origin)
+            .await;
+        Ok::<_, PageError>(
+            render(&state, &current, &user, StatusCode::OK, Some("Your password is changed."), None).await,
+        )
+    };
+    outcome.await.unwrap_or_else(|p| p.render(&state))
+}
+
+pub async fn end_session(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+    let outcome = async {
+        let Some((current, user, params)) = form(&state, &headers, &body).await? else {
+            return Ok(signin::sign_in(&state));
+        };
+        let targets: Vec<String> = match params.get("sid") {
+            Some("others") => state
+                .store
+                .open_user_sessions(&user.id, 0)
+                .await?
+                .into_iter()
+                .map(|s| s.sid)
+                .filter(|sid| *sid != current.session.sid)
+                .collect(),
+            Some(sid) => {
+                let mine = state.store.open_user_sessions(&user.id, 0).await?.iter().any(|s| s.sid == sid);
+                if !mine {
+                    return Err(PageError::bad_request("That session is not one of yours, or it has ended."));
+                }
+                vec![sid.to_string()]
+            }
+            None => return Err(PageError::bad_request("Which session?")),
+        };
+        for sid in targets {
+            session::end_by_sid(&state, &sid).await.map_err(|_| PageError::unavailable())?;
+        }
+        Ok::<_, PageError>(redirect("/account"))
+    };
+    outcome.await.unwrap_or_else(|p| p.render(&state))
+}

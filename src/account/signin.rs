@@ -1,0 +1,67 @@
+//! Signing in to the account pages through the authorization endpoint.
+
+use axum::extract::{Query, State};
+use axum::response::Response;
+use serde::Deserialize;
+
+use crate::AppState;
+use crate::clients::ClientSpec;
+use crate::clients::registry::{self, RegistryError};
+use crate::crypto::random;
+use crate::oidc::authorize::respond::redirect;
+use crate::web::pages::PageError;
+
+pub const ACCOUNT_CLIENT_ID: &str = "careid-account";
+const CALLBACK: &str = "/account/callback";
+
+/// Creates or refreshes the internal client at start (its redirect URI follows the issuer).
+pub async fn register_account_client(
+    state_store: &crate::store::Store,
+    secrets: &crate::clients::secret::SecretHasher,
+    issuer_url: String,
+    now: i64,
+) -> Result<(), RegistryError> {
+    let spec = ClientSpec {
+        id: ACCOUNT_CLIENT_ID.into(),
+        name: "Your careid account".into(),
+        public: true,
+        first_party: true,
+        redirect_uris: vec![issuer_url],
+        grant_types: Some(vec!["authorization_code".into()]),
+        allowed_scopes: Some(vec!["openid".into()]),
+        ..ClientSpec::default()
+    };
+    registry::save(state_store, secrets, spec, false, now).await.map(drop)
+}
+
+pub fn callback_url(state: &AppState) -> String {
+    state.config.url(CALLBACK)
+}
+
+/// Sends a person without a session to sign in, coming back to /account.
+pub fn sign_in(state: &AppState) -> Response {
+    // The code is never redeemed: signing in is what the account pages need,
+    // and the session cookie carries it. PKCE is required of public clients,
+    // so the request carries a challenge nobody holds the verifier of.
+    let query = url::form_urlencoded::Serializer::new(String::new())
+        .append_pair("response_type", "code")
+        .append_pair("client_id", ACCOUNT_CLIENT_ID)
+        .append_pair("redirect_uri", &callback_url(state))
+        .append_pair("scope", "openid")
+        .append_pair("code_challenge", &random::token(32))
+        .append_pair("code_challenge_method", "S256")
+        .finish();
+    redirect(&format!("/authorize?{query}"))
+}
+
+#[derive(Deserialize)]
+pub struct CallbackQuery {
+    error: Option<String>,
+}
+
+pub async fn callback(State(state): State<AppState>, Query(q): Query<CallbackQuery>) -> Response {
+    match q.error {
+        None => redirect("/account"),
+        Some(_) => PageError::bad_request("Signing in to your account did not complete.").render(&state),
+    }
+}
