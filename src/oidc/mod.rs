@@ -6,7 +6,9 @@ pub mod client_auth;
 mod discovery;
 pub mod error;
 pub mod form;
+pub mod introspect;
 mod jwks;
+pub mod revoke;
 pub mod token;
 pub mod tokens;
 pub mod userinfo;
@@ -28,6 +30,8 @@ pub fn routes() -> Router<AppState> {
         .route("/authorize/continue", get(authorize::resume))
         .route(token::PATH, post(token::token))
         .route(userinfo::PATH, get(userinfo::get).post(userinfo::post))
+        .route(introspect::PATH, post(introspect::introspect))
+        .route(revoke::PATH, post(revoke::revoke))
 }
 
 /// Responses that carry tokens, claims or a token's state are never cached
