@@ -9,3 +9,4 @@ mod flows;
 mod foundation;
 mod helpers;
 mod signing_keys;
+mod userinfo;
