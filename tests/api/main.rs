@@ -8,5 +8,7 @@ mod ephemeral_store;
 mod flows;
 mod foundation;
 mod helpers;
+mod introspection;
+mod revocation;
 mod signing_keys;
 mod userinfo;
