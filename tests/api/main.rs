@@ -9,6 +9,8 @@ mod flows;
 mod foundation;
 mod helpers;
 mod introspection;
+mod refresh_tokens;
 mod revocation;
 mod signing_keys;
+mod token_endpoint;
 mod userinfo;
