@@ -6,7 +6,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
-use super::{JWKS_PATH, token};
+use super::{JWKS_PATH, introspect, revoke, token, userinfo};
 use crate::AppState;
 use crate::clients::{AuthMethod, SCOPES};
 use crate::crypto::Alg;
@@ -16,12 +16,18 @@ pub async fn openid_configuration(State(state): State<AppState>) -> Response {
     let config = &state.config;
     let algs: Vec<&str> = state.keyring.signing_algs().iter().map(|a| a.as_str()).collect();
     let auth_methods: Vec<&str> = AuthMethod::ALL.iter().map(|m| m.as_str()).collect();
+    // Introspection answers confidential clients only (see introspect.rs).
+    let confidential_methods: Vec<&str> =
+        AuthMethod::ALL.iter().filter(|m| **m != AuthMethod::None).map(|m| m.as_str()).collect();
     let assertion_algs: Vec<&str> = Alg::ALL.iter().map(|a| a.as_str()).collect();
     let body = json!({
         "issuer": config.issuer_str(),
         "authorization_endpoint": config.url("/authorize"),
         "token_endpoint": config.url(token::PATH),
         "jwks_uri": config.url(JWKS_PATH),
+        "userinfo_endpoint": config.url(userinfo::PATH),
+        "introspection_endpoint": config.url(introspect::PATH),
+        "revocation_endpoint": config.url(revoke::PATH),
         "scopes_supported": SCOPES,
         "response_types_supported": ["code"],
         "response_modes_supported": ["query", "fragment", "form_post"],
@@ -30,6 +36,10 @@ pub async fn openid_configuration(State(state): State<AppState>) -> Response {
         "id_token_signing_alg_values_supported": algs,
         "token_endpoint_auth_methods_supported": auth_methods,
         "token_endpoint_auth_signing_alg_values_supported": assertion_algs,
+        "introspection_endpoint_auth_methods_supported": confidential_methods,
+        "introspection_endpoint_auth_signing_alg_values_supported": assertion_algs,
+        "revocation_endpoint_auth_methods_supported": auth_methods,
+        "revocation_endpoint_auth_signing_alg_values_supported": assertion_algs,
         "code_challenge_methods_supported": ["S256"],
         "prompt_values_supported": ["none", "login", "consent", "select_account"],
         "acr_values_supported": acr::SUPPORTED,

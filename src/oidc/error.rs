@@ -28,6 +28,7 @@ pub enum ErrorCode {
     ServerError,
     TemporarilyUnavailable,
     UnsupportedTokenType,
+    InsufficientScope,
 }
 
 impl ErrorCode {
@@ -50,6 +51,7 @@ impl ErrorCode {
             ErrorCode::ServerError => "server_error",
             ErrorCode::TemporarilyUnavailable => "temporarily_unavailable",
             ErrorCode::UnsupportedTokenType => "unsupported_token_type",
+            ErrorCode::InsufficientScope => "insufficient_scope",
         }
     }
 
@@ -58,7 +60,7 @@ impl ErrorCode {
             ErrorCode::InvalidClient | ErrorCode::InvalidToken => StatusCode::UNAUTHORIZED,
             ErrorCode::ServerError => StatusCode::INTERNAL_SERVER_ERROR,
             ErrorCode::TemporarilyUnavailable => StatusCode::SERVICE_UNAVAILABLE,
-            ErrorCode::AccessDenied => StatusCode::FORBIDDEN,
+            ErrorCode::AccessDenied | ErrorCode::InsufficientScope => StatusCode::FORBIDDEN,
             _ => StatusCode::BAD_REQUEST,
         }
     }
@@ -70,13 +72,22 @@ pub struct OAuthError {
     pub description: String,
     /// The code's own status unless set (an oversized body is 413).
     pub status: Option<StatusCode>,
-    /// `client_secret_basic` failures answer with a `WWW-Authenticate` challenge.
-    pub basic_challenge: bool,
+    /// The `WWW-Authenticate` challenge sent with the error, if any.
+    pub challenge: Option<Challenge>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Challenge {
+    /// `client_secret_basic` failures (RFC 6749 §5.2).
+    Basic,
+    /// Protected resources (RFC 6750 §3); a request with no token at all gets
+    /// the bare challenge, without an error code (§3.1).
+    Bearer { with_error: bool },
 }
 
 impl OAuthError {
     pub fn new(code: ErrorCode, description: impl Into<String>) -> Self {
-        OAuthError { code, description: description.into(), status: None, basic_challenge: false }
+        OAuthError { code, description: description.into(), status: None, challenge: None }
     }
 
     pub fn invalid_request(description: impl Into<String>) -> Self {
@@ -96,8 +107,21 @@ impl OAuthError {
     }
 
     pub fn with_basic_challenge(mut self) -> Self {
-        self.basic_challenge = true;
+        self.challenge = Some(Challenge::Basic);
         self
+    }
+
+    /// The error as a protected resource answers it (RFC 6750 §3).
+    pub fn with_bearer_challenge(mut self) -> Self {
+        self.challenge = Some(Challenge::Bearer { with_error: true });
+        self
+    }
+
+    /// RFC 6750 §3.1: no token was presented, so the challenge names no error.
+    pub fn bearer_token_required() -> Self {
+        let mut e = OAuthError::new(ErrorCode::InvalidToken, "an access token is required");
+        e.challenge = Some(Challenge::Bearer { with_error: false });
+        e
     }
 }
 
@@ -109,8 +133,24 @@ impl IntoResponse for OAuthError {
         let headers = response.headers_mut();
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
         headers.insert(header::PRAGMA, HeaderValue::from_static("no-cache"));
-        if self.basic_challenge {
-            headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Basic realm=\"careid\""));
+        let challenge = match self.challenge {
+            None => None,
+            Some(Challenge::Basic) => Some(HeaderValue::from_static("Basic realm=\"careid\"")),
+            Some(Challenge::Bearer { with_error: false }) => Some(HeaderValue::from_static("Bearer")),
+            Some(Challenge::Bearer { with_error: true }) => {
+                // RFC 6750 §3: quoted values may not hold `"` or `\`, nor anything outside printable ASCII.
+                let description: String = self
+                    .description
+                    .chars()
+                    .filter(|c| matches!(c, ' '..='~') && !matches!(c, '"' | '\\'))
+                    .collect();
+                let value =
+                    format!("Bearer error=\"{}\", error_description=\"{description}\"", self.code.as_str());
+                HeaderValue::from_str(&value).ok()
+            }
+        };
+        if let Some(challenge) = challenge {
+            headers.insert(header::WWW_AUTHENTICATE, challenge);
         }
         response
     }

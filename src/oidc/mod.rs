@@ -1,16 +1,22 @@
 //! OpenID Connect and OAuth 2.0 endpoints, one file per endpoint.
 
+pub mod access_token;
 pub mod authorize;
 pub mod client_auth;
 mod discovery;
 pub mod error;
 pub mod form;
+pub mod introspect;
 mod jwks;
+pub mod revoke;
 pub mod token;
 pub mod tokens;
+pub mod userinfo;
 
 use axum::Router;
-use axum::routing::get;
+use axum::http::{HeaderValue, header};
+use axum::response::Response;
+use axum::routing::{get, post};
 
 use crate::AppState;
 
@@ -22,5 +28,17 @@ pub fn routes() -> Router<AppState> {
         .route(JWKS_PATH, get(jwks::jwks))
         .route("/authorize", get(authorize::get).post(authorize::post))
         .route("/authorize/continue", get(authorize::resume))
-        .route(token::PATH, axum::routing::post(token::token))
+        .route(token::PATH, post(token::token))
+        .route(userinfo::PATH, get(userinfo::get).post(userinfo::post))
+        .route(introspect::PATH, post(introspect::introspect))
+        .route(revoke::PATH, post(revoke::revoke))
+}
+
+/// Responses that carry tokens, claims or a token's state are never cached
+/// (RFC 6749 §5.1, RFC 7662 §2.2, OIDC Core §5.3.2).
+pub(crate) fn no_store(mut response: Response) -> Response {
+    let headers = response.headers_mut();
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    headers.insert(header::PRAGMA, HeaderValue::from_static("no-cache"));
+    response
 }

@@ -134,7 +134,8 @@ impl Store {
             return Ok(Rotation::Rotated(grant));
         }
         let rotated_at = self.refresh_token(token_hash).await?.and_then(|t| t.rotated_at).unwrap_or(0);
-        if now - rotated_at <= grace_secs {
+        // A grace of 0 means none: a reuse within the same second is still a reuse.
+        if grace_secs > 0 && now - rotated_at <= grace_secs {
             return Ok(Rotation::RetriedWithinGrace(grant));
         }
         self.revoke_grant(&grant.id, "refresh token reuse", now).await?;

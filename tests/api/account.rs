@@ -5,7 +5,7 @@ use careid::accounts::Role;
 use serde_json::json;
 
 use crate::browser::{Browser, hidden};
-use crate::code_flow::{PASSWORD, PORTAL_REDIRECT, add_portal_client, serde_urlencoded};
+use crate::flows::{PASSWORD, PORTAL_REDIRECT, add_portal_client, serde_urlencoded};
 use crate::helpers::TestApp;
 
 const NEW_PASSWORD: &str = "a brand new passphrase 2026";

@@ -4,14 +4,14 @@ use careid::accounts::{Role, Status};
 use serde_json::json;
 
 use crate::browser::Browser;
-use crate::code_flow::{PORTAL_REDIRECT, PORTAL_SECRET, add_portal_client, authorize, token_request};
+use crate::flows::{PORTAL_REDIRECT, PORTAL_SECRET, add_portal_client, authorize, token_request};
 use crate::helpers::TestApp;
 
 #[tokio::test]
 async fn disabling_an_account_revokes_its_refresh_tokens_at_once() {
     let app = TestApp::spawn().await;
     add_portal_client(&app, json!({})).await;
-    let user = app.add_user("doc@example.com", crate::code_flow::PASSWORD, Role::Clinician).await;
+    let user = app.add_user("doc@example.com", crate::flows::PASSWORD, Role::Clinician).await;
     let query = [
         ("response_type", "code"),
         ("client_id", "portal"),
@@ -52,7 +52,7 @@ async fn disabling_an_account_revokes_its_refresh_tokens_at_once() {
 async fn expired_grants_are_purged() {
     let app = TestApp::spawn().await;
     add_portal_client(&app, json!({ "refresh_token_ttl": 100 })).await;
-    app.add_user("doc@example.com", crate::code_flow::PASSWORD, Role::Clinician).await;
+    app.add_user("doc@example.com", crate::flows::PASSWORD, Role::Clinician).await;
     let query = [
         ("response_type", "code"),
         ("client_id", "portal"),

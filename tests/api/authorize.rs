@@ -5,7 +5,7 @@ use careid::accounts::Role;
 use serde_json::json;
 
 use crate::browser::Browser;
-use crate::code_flow::{
+use crate::flows::{
     APP_REDIRECT, PASSWORD, PORTAL_REDIRECT, add_app_client, add_portal_client, serde_urlencoded,
 };
 use crate::helpers::TestApp;

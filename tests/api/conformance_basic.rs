@@ -15,7 +15,7 @@ use openidconnect::{
 use serde_json::{Value, json};
 
 use crate::browser::Browser;
-use crate::code_flow::{PASSWORD, serde_urlencoded, token_request};
+use crate::flows::{PASSWORD, serde_urlencoded, token_request};
 use crate::helpers::TestApp;
 
 const CALLBACK: &str = "https://localhost.emobix.co.uk:8443/test/a/careid/callback";

@@ -16,6 +16,17 @@ async fn discovery_names_the_configured_issuer_and_jwks() {
     assert_eq!(doc["subject_types_supported"], json!(["public"]));
     assert_eq!(doc["authorization_endpoint"], json!(format!("{issuer}/authorize")));
     assert_eq!(doc["token_endpoint"], json!(format!("{issuer}/token")));
+    assert_eq!(doc["userinfo_endpoint"], json!(format!("{issuer}/userinfo")));
+    assert_eq!(doc["introspection_endpoint"], json!(format!("{issuer}/introspect")));
+    assert_eq!(doc["revocation_endpoint"], json!(format!("{issuer}/revoke")));
+    assert_eq!(
+        doc["introspection_endpoint_auth_methods_supported"],
+        json!(["client_secret_basic", "client_secret_post", "private_key_jwt"])
+    );
+    assert_eq!(
+        doc["revocation_endpoint_auth_methods_supported"],
+        json!(["client_secret_basic", "client_secret_post", "private_key_jwt", "none"])
+    );
     assert_eq!(doc["response_types_supported"], json!(["code"]));
     assert_eq!(doc["code_challenge_methods_supported"], json!(["S256"]));
     assert_eq!(doc["authorization_response_iss_parameter_supported"], json!(true));

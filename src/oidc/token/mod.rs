@@ -7,12 +7,13 @@ mod refresh_token;
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::{HeaderMap, HeaderValue, header};
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 
 use super::client_auth;
 use super::error::{ErrorCode, OAuthError};
 use super::form::OAuthForm;
+use super::no_store;
 use super::tokens::{TokenError, TokenResponse};
 use crate::AppState;
 
@@ -53,14 +54,6 @@ pub async fn token(
 
 fn unsupported(grant_type: &str) -> OAuthError {
     OAuthError::new(ErrorCode::UnsupportedGrantType, format!("grant_type {grant_type:?} is not supported"))
-}
-
-/// RFC 6749 §5.1: token responses are never cached.
-fn no_store(mut response: Response) -> Response {
-    let headers = response.headers_mut();
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    headers.insert(header::PRAGMA, HeaderValue::from_static("no-cache"));
-    response
 }
 
 impl From<TokenError> for OAuthError {

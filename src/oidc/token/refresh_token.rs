@@ -21,10 +21,12 @@ pub async fn exchange(state: &AppState, client: &Client, params: &Params) -> Gra
         None => None,
     };
     let invalid = || OAuthError::invalid_grant("the refresh token is invalid, expired or revoked");
-    match &owner {
-        Some(grant) if grant.client_id == client.id => {}
+    let granted = match &owner {
+        Some(grant) if grant.client_id == client.id => grant.scope.clone(),
         _ => return Err(invalid()),
-    }
+    };
+    // Checked before rotation: a refused request must leave the token usable.
+    let scopes = requested_scopes(&granted, params.get("scope"))?;
     let now = state.clock.now();
     let grant = match state.store.rotate_refresh_token(&hash, client.refresh_grace_secs, now).await? {
         Rotation::Rotated(grant) | Rotation::RetriedWithinGrace(grant) => grant,
@@ -33,21 +35,6 @@ pub async fn exchange(state: &AppState, client: &Client, params: &Params) -> Gra
             return Err(invalid());
         }
         Rotation::Invalid => return Err(invalid()),
-    };
-    let granted: Vec<String> = grant.scope.split(' ').filter(|s| !s.is_empty()).map(str::to_owned).collect();
-    let scopes = match params.get("scope") {
-        None => granted,
-        Some(requested) => {
-            let requested: Vec<String> =
-                requested.split(' ').filter(|s| !s.is_empty()).map(str::to_owned).collect();
-            if let Some(extra) = requested.iter().find(|s| !granted.contains(s)) {
-                return Err(OAuthError::new(
-                    ErrorCode::InvalidScope,
-                    format!("scope {extra} was not granted"),
-                ));
-            }
-            requested
-        }
     };
     let user = state
         .store
@@ -65,4 +52,15 @@ pub async fn exchange(state: &AppState, client: &Client, params: &Params) -> Gra
         with_refresh_token: true,
     };
     Ok(tokens::mint(state, mint).await?)
+}
+
+/// RFC 6749 §6: the granted scopes, or a subset of them if `scope` asks for one.
+fn requested_scopes(granted: &str, requested: Option<&str>) -> Result<Vec<String>, OAuthError> {
+    let granted: Vec<String> = granted.split(' ').filter(|s| !s.is_empty()).map(str::to_owned).collect();
+    let Some(requested) = requested else { return Ok(granted) };
+    let requested: Vec<String> = requested.split(' ').filter(|s| !s.is_empty()).map(str::to_owned).collect();
+    if let Some(extra) = requested.iter().find(|s| !granted.contains(s)) {
+        return Err(OAuthError::new(ErrorCode::InvalidScope, format!("scope {extra} was not granted")));
+    }
+    Ok(requested)
 }
