@@ -3,6 +3,7 @@
 mod browser;
 mod cli;
 mod code_flow;
+mod conformance_config;
 mod durable_store;
 mod ephemeral_store;
 mod foundation;
