@@ -8,6 +8,7 @@ mod cli;
 mod cli_admin;
 mod code_flow;
 mod conformance_basic;
+mod conformance_config;
 mod durable_store;
 mod ephemeral_store;
 mod flows;
