@@ -13,6 +13,7 @@ pub mod ephemeral;
 pub mod login;
 pub mod notify;
 pub mod oidc;
+pub mod onboarding;
 pub mod secret;
 pub mod store;
 pub mod telemetry;
@@ -34,6 +35,7 @@ use crate::clock::Clock;
 use crate::config::Config;
 use crate::crypto::{KeyMaterial, Keyring, KeyringError, Sealer};
 use crate::ephemeral::Ephemeral;
+use crate::onboarding::deployments::DeploymentError;
 use crate::store::Store;
 
 /// Everything a request handler may need; cheap to clone.
@@ -100,6 +102,12 @@ pub async fn open_services(config: Config, options: Options) -> Result<Services,
         |e| match e {
             RegistryError::Invalid(msg) => StartupError::Config(format!("clients: {msg}")),
             RegistryError::Store(e) => StartupError::Unavailable(e.to_string()),
+        },
+    )?;
+    onboarding::deployments::sync_declared(&store, &config.deployments, options.clock.now()).await.map_err(
+        |e| match e {
+            DeploymentError::Invalid(msg) => StartupError::Config(format!("deployments: {msg}")),
+            DeploymentError::Store(e) => StartupError::Unavailable(e.to_string()),
         },
     )?;
     let http = reqwest::Client::builder()
