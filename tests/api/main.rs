@@ -9,5 +9,7 @@ mod durable_store;
 mod ephemeral_store;
 mod foundation;
 mod helpers;
+mod invitations;
 mod login;
 mod signing_keys;
+mod signup;
