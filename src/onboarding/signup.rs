@@ -17,17 +17,14 @@ const NAME_MAX_CHARS: usize = 100;
 /// An open invitation and what the page says about it.
 pub struct Invite {
     pub invitation: Invitation,
+    pub role: Role,
     pub deployment: Deployment,
     pub inviter_name: String,
 }
 
 impl Invite {
-    pub fn role(&self) -> Role {
-        Role::parse(&self.invitation.role).unwrap_or(Role::Patient)
-    }
-
     pub fn second_factor_required(&self) -> bool {
-        password_policy::second_factor_required(self.role(), &self.deployment)
+        password_policy::second_factor_required(self.role, &self.deployment)
     }
 }
 
@@ -43,12 +40,14 @@ pub async fn open(state: &AppState, token: &str) -> Result<Option<Invite>, Store
     if !invitation.is_open(state.clock.now()) {
         return Ok(None);
     }
+    // A role careid no longer knows opens nothing rather than some other kind of account.
+    let Ok(role) = Role::parse(&invitation.role) else { return Ok(None) };
     let Some(deployment) = state.store.deployment(&invitation.deployment_id).await? else { return Ok(None) };
     let inviter_name = match &invitation.inviter_id {
         Some(id) => state.store.user_by_id(id).await?.map_or_else(|| "careid".to_string(), |u| u.name),
         None => "careid".to_string(),
     };
-    Ok(Some(Invite { invitation, deployment, inviter_name }))
+    Ok(Some(Invite { invitation, role, deployment, inviter_name }))
 }
 
 /// What the person typed.
@@ -127,7 +126,7 @@ pub async fn redeem(
         name: format!("{given_name} {family_name}"),
         given_name: Some(given_name),
         family_name: Some(family_name),
-        role: invite.role(),
+        role: invite.role,
         deployment_id: invite.deployment.id.clone(),
         password_hash: Some(state.passwords.hash(&password).await),
         // Holding the link is not proof of owning the mailbox (it may have been forwarded).

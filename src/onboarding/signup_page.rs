@@ -75,7 +75,7 @@ fn render(
             "csrf": csrf,
             "tx": typed.tx,
             "inviter": invite.inviter_name,
-            "role": role_label(invite.role()),
+            "role": role_label(invite.role),
             "deployment": d.name,
             "fixed_email": invite.invitation.email,
             "email": typed.email,
