@@ -11,6 +11,7 @@ use url::Url;
 
 use crate::accounts::password::PasswordConfig;
 use crate::clients::ClientSpec;
+use crate::onboarding::deployments::DeploymentSpec;
 use crate::secret::Secret;
 
 /// Environment variables with the prefix that are not configuration keys.
@@ -44,6 +45,8 @@ pub struct Config {
     pub login: LoginConfig,
     /// Clients declared here are created or updated at every start.
     pub clients: Vec<ClientSpec>,
+    /// Deployments declared here are created or updated at every start.
+    pub deployments: Vec<DeploymentSpec>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -127,6 +130,7 @@ impl Default for Config {
             session: SessionConfig::default(),
             login: LoginConfig::default(),
             clients: Vec::new(),
+            deployments: Vec::new(),
         }
     }
 }
@@ -196,6 +200,13 @@ impl Config {
             return Err(ConfigError(
                 "passwords: argon2id needs at least memory_kib = 19456 and iterations = 2 (OWASP)".into(),
             ));
+        }
+        let mut ids = std::collections::HashSet::new();
+        for spec in &self.deployments {
+            spec.clone().validate(0, 0).map_err(|e| ConfigError(format!("deployments: {e}")))?;
+            if !ids.insert(spec.id.trim()) {
+                return Err(ConfigError(format!("deployments: {:?} is declared twice", spec.id)));
+            }
         }
         if self.keys.publish_before_use_secs < 0 || self.keys.retain_retired_secs < 0 {
             return Err(ConfigError("keys: durations cannot be negative".into()));

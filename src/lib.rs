@@ -14,6 +14,7 @@ pub mod ephemeral;
 pub mod login;
 pub mod notify;
 pub mod oidc;
+pub mod onboarding;
 pub mod secret;
 pub mod store;
 pub mod telemetry;
@@ -35,6 +36,7 @@ use crate::clock::Clock;
 use crate::config::Config;
 use crate::crypto::{KeyMaterial, Keyring, KeyringError, Sealer};
 use crate::ephemeral::Ephemeral;
+use crate::onboarding::deployments::DeploymentError;
 use crate::store::Store;
 
 /// Everything a request handler may need; cheap to clone.
@@ -106,6 +108,12 @@ pub async fn open_services(config: Config, options: Options) -> Result<Services,
     account::register_account_client(&store, &secrets, config.url("/account/callback"), options.clock.now())
         .await
         .map_err(|e| StartupError::Unavailable(format!("account client: {e}")))?;
+    onboarding::deployments::sync_declared(&store, &config.deployments, options.clock.now()).await.map_err(
+        |e| match e {
+            DeploymentError::Invalid(msg) => StartupError::Config(format!("deployments: {msg}")),
+            DeploymentError::Store(e) => StartupError::Unavailable(e.to_string()),
+        },
+    )?;
     let http = reqwest::Client::builder()
         .timeout(Duration::from_secs(10))
         .redirect(reqwest::redirect::Policy::none())

@@ -1,6 +1,7 @@
 //! People who sign in: parsed emails, roles, and the user record.
 
 pub mod password;
+pub mod password_policy;
 pub mod registry;
 
 use serde::{Deserialize, Serialize};

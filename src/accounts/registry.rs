@@ -1,7 +1,9 @@
 //! Creating accounts: the checks every new account passes, whoever creates it.
 
 use super::password::PasswordHasherPool;
+use super::password_policy;
 use super::{Email, NewUser, Role, Status, User};
+
 use crate::secret::Secret;
 use crate::store::{Store, StoreError};
 
@@ -59,11 +61,12 @@ pub async fn create_user(
     }
     let password_hash = match &new.password {
         Some(password) => {
-            let chars = password.expose().chars().count();
+            let password = password_policy::normalize(password.expose());
+            let chars = password.chars().count();
             if !(PASSWORD_MIN_CHARS..=PASSWORD_MAX_CHARS).contains(&chars) {
                 return Err(AccountError::PasswordLength);
             }
-            Some(passwords.hash(password.expose()).await)
+            Some(passwords.hash(&password).await)
         }
         None => None,
     };

@@ -1,6 +1,8 @@
 //! Command-line interface: argument parsing and the subcommands.
 
 mod clients;
+mod deployments;
+mod invite;
 mod keys;
 mod serve;
 mod users;
@@ -41,6 +43,10 @@ enum Command {
     /// Accounts: add, list, show, disable, enable, unlock.
     #[command(subcommand)]
     Users(users::UsersCommand),
+    Invite(invite::InviteArgs),
+    /// Deployments (care programmes): add, list, show, update.
+    #[command(subcommand)]
+    Deployments(deployments::DeploymentsCommand),
 }
 
 /// A failed command: the line to print and the exit code.
@@ -87,6 +93,8 @@ pub async fn run(args: Args) -> Result<(), Failure> {
         Command::Keys(command) => keys::run(services(config).await?, command).await,
         Command::Clients(command) => clients::run(services(config).await?, command).await,
         Command::Users(command) => users::run(services(config).await?, command).await,
+        Command::Invite(args) => invite::run(services(config).await?, args).await,
+        Command::Deployments(command) => deployments::run(services(config).await?, command).await,
     }
 }
 

@@ -12,7 +12,7 @@ use serde_json::json;
 use super::transaction::{self, LoginTransaction};
 use super::{acr, session};
 use crate::AppState;
-use crate::accounts::Email;
+use crate::accounts::{Email, password_policy};
 use crate::audit::{self, Event, Origin};
 use crate::crypto::random;
 use crate::oidc::authorize::TxQuery;
@@ -109,7 +109,7 @@ async fn attempt(
     }
     // Verifies against a dummy hash when there is no account, so both cost the same.
     let hash = user.as_ref().and_then(|u| u.password_hash.as_deref());
-    let matched = state.passwords.verify(password, hash).await;
+    let matched = state.passwords.verify(&password_policy::normalize(password), hash).await;
     let user = match user {
         Some(user) if matched && user.is_active() => user,
         other => {

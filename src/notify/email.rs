@@ -37,7 +37,11 @@ pub async fn queue(state: &AppState, email: Email) -> Result<(), StoreError> {
 }
 
 /// Every email template; add a message as `NAME.txt` plus `NAME.html`.
-const TEMPLATES: &[(&str, &str)] = &[("layout.html", include_str!("../../templates/email/layout.html"))];
+const TEMPLATES: &[(&str, &str)] = &[
+    ("layout.html", include_str!("../../templates/email/layout.html")),
+    ("invitation.txt", include_str!("../../templates/email/invitation.txt")),
+    ("invitation.html", include_str!("../../templates/email/invitation.html")),
+];
 
 /// Email templates: `NAME.txt` and `NAME.html` under templates/email/, the
 /// subject being the first line of the text template.

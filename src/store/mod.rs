@@ -3,6 +3,7 @@
 //! Queries use `$1` placeholders, ids are TEXT, times are BIGINT unix seconds and
 //! binary values are BLOB/BYTEA, so the same query text and row types serve both.
 
+mod acceptances;
 mod audit;
 mod backchannel;
 mod clients;

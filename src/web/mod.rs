@@ -1,5 +1,6 @@
 //! The HTTP edge: the router, shared layers, health endpoints and the not-found answer.
 
+pub mod bearer;
 pub mod client_ip;
 mod health;
 pub mod pages;
@@ -32,6 +33,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::oidc::routes())
         .merge(crate::login::routes())
         .merge(crate::account::routes())
+        .merge(crate::onboarding::routes())
         .route("/assets/{name}", get(pages::asset))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
