@@ -10,35 +10,17 @@ use openidconnect::{
 use serde_json::{Value, json};
 
 use crate::browser::Browser;
+use crate::flows::{
+    APP_REDIRECT, PASSWORD, PORTAL_REDIRECT, PORTAL_SECRET, add_app_client, add_portal_client, authorize,
+    serde_urlencoded, token_request,
+};
 use crate::helpers::TestApp;
-
-pub const PASSWORD: &str = "correct horse battery staple";
-pub const APP_REDIRECT: &str = "com.example.careapp:/oauth/callback";
-pub const PORTAL_REDIRECT: &str = "https://portal.example/cb";
-pub const PORTAL_SECRET: &str = "portal-secret-0123456789-abcdefghijkl";
 
 fn http() -> openidconnect::reqwest::Client {
     openidconnect::reqwest::ClientBuilder::new()
         .redirect(openidconnect::reqwest::redirect::Policy::none())
         .build()
         .unwrap()
-}
-
-pub async fn add_app_client(app: &TestApp) {
-    app.add_client(json!({
-        "id": "app", "name": "Care App", "public": true, "first_party": true,
-        "redirect_uris": [APP_REDIRECT], "allowed_roles": ["patient"]
-    }))
-    .await;
-}
-
-pub async fn add_portal_client(app: &TestApp, extra: Value) {
-    let mut spec = json!({
-        "id": "portal", "name": "Clinician Portal", "secret": PORTAL_SECRET, "first_party": true,
-        "redirect_uris": [PORTAL_REDIRECT], "allowed_roles": ["clinician"]
-    });
-    spec.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
-    app.add_client(spec).await;
 }
 
 #[tokio::test]
@@ -87,35 +69,6 @@ async fn public_app_completes_code_flow_with_pkce_and_verifies_the_id_token() {
     assert!(tokens.refresh_token().is_some());
     let scopes: Vec<String> = tokens.scopes().unwrap().iter().map(|s| s.to_string()).collect();
     assert_eq!(scopes, ["openid", "email", "profile"]);
-}
-
-/// Signs `email` in to `client_id` by hand and returns the authorization response parameters.
-pub async fn authorize(
-    app: &TestApp,
-    browser: &Browser,
-    query: &[(&str, &str)],
-    email: &str,
-) -> std::collections::HashMap<String, String> {
-    let url = format!("{}/authorize?{}", app.base, serde_urlencoded(query));
-    browser.sign_in(&url, email, PASSWORD).await.params()
-}
-
-pub fn serde_urlencoded(pairs: &[(&str, &str)]) -> String {
-    url::form_urlencoded::Serializer::new(String::new()).extend_pairs(pairs).finish()
-}
-
-pub async fn token_request(
-    app: &TestApp,
-    form: &[(&str, &str)],
-    basic: Option<(&str, &str)>,
-) -> (u16, Value) {
-    let mut request = app.client.post(app.url("/token")).form(form);
-    if let Some((id, secret)) = basic {
-        request = request.basic_auth(id, Some(secret));
-    }
-    let response = request.send().await.unwrap();
-    let status = response.status().as_u16();
-    (status, response.json().await.unwrap())
 }
 
 fn portal_query<'a>(extra: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {

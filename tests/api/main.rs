@@ -5,6 +5,7 @@ mod cli;
 mod code_flow;
 mod durable_store;
 mod ephemeral_store;
+mod flows;
 mod foundation;
 mod helpers;
 mod signing_keys;
