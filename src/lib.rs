@@ -50,6 +50,9 @@ pub struct Services {
     pub keyring: Keyring,
     pub clock: Clock,
     pub metrics: PrometheusHandle,
+    /// Wakes the back-channel logout worker when a delivery is queued, so it
+    /// goes out at once instead of at the next poll.
+    pub backchannel_wake: tokio::sync::Notify,
 }
 
 /// Start-up choices that are not configuration: tests inject a clock and a
@@ -123,6 +126,7 @@ pub async fn open_services(config: Config, options: Options) -> Result<Services,
         keyring,
         clock: options.clock,
         metrics: telemetry::metrics_handle(),
+        backchannel_wake: tokio::sync::Notify::new(),
     })
 }
 
@@ -134,7 +138,10 @@ pub struct Careid {
 
 pub async fn build(config: Config, options: Options) -> Result<Careid, StartupError> {
     let state: AppState = Arc::new(open_services(config, options).await?);
-    let background = vec![tokio::spawn(reload_keys(state.clone()))];
+    let background = vec![
+        tokio::spawn(reload_keys(state.clone())),
+        tokio::spawn(oidc::backchannel::delivery::deliver_forever(state.clone())),
+    ];
     Ok(Careid { state, background })
 }
 

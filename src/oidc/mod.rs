@@ -1,6 +1,7 @@
 //! OpenID Connect and OAuth 2.0 endpoints, one file per endpoint.
 
 pub mod authorize;
+pub mod backchannel;
 pub mod client_auth;
 mod discovery;
 pub mod error;
