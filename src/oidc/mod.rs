@@ -4,6 +4,7 @@ pub mod authorize;
 pub mod backchannel;
 pub mod client_auth;
 mod discovery;
+pub mod end_session;
 pub mod error;
 pub mod form;
 mod jwks;
@@ -11,7 +12,7 @@ pub mod token;
 pub mod tokens;
 
 use axum::Router;
-use axum::routing::get;
+use axum::routing::{get, post};
 
 use crate::AppState;
 
@@ -23,5 +24,7 @@ pub fn routes() -> Router<AppState> {
         .route(JWKS_PATH, get(jwks::jwks))
         .route("/authorize", get(authorize::get).post(authorize::post))
         .route("/authorize/continue", get(authorize::resume))
-        .route(token::PATH, axum::routing::post(token::token))
+        .route(token::PATH, post(token::token))
+        .route(end_session::PATH, get(end_session::get).post(end_session::post))
+        .route(end_session::confirm::PATH, post(end_session::confirm::submit))
 }

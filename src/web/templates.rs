@@ -14,6 +14,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("form_post.html", include_str!("../../templates/form_post.html")),
     ("logout_confirm.html", include_str!("../../templates/logout_confirm.html")),
     ("logged_out.html", include_str!("../../templates/logged_out.html")),
+    ("still_signed_in.html", include_str!("../../templates/still_signed_in.html")),
 ];
 
 /// No inline script or style, nothing from elsewhere, never framed.

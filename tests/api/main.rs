@@ -8,4 +8,5 @@ mod ephemeral_store;
 mod flows;
 mod foundation;
 mod helpers;
+mod logout;
 mod signing_keys;
