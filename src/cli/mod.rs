@@ -2,6 +2,7 @@
 
 mod keys;
 mod serve;
+mod sessions;
 
 use std::path::PathBuf;
 
@@ -26,6 +27,8 @@ enum Command {
     Serve,
     /// Apply database migrations and exit.
     Migrate,
+    /// Back-channel logout deliveries: client, status, attempts, last error.
+    Sessions(sessions::SessionsArgs),
     /// Signing keys: list, rotate, import.
     #[command(subcommand)]
     Keys(keys::KeysCommand),
@@ -60,6 +63,7 @@ pub async fn run(args: Args) -> Result<(), Failure> {
             println!("migrations applied ({})", store.backend_name());
             Ok(())
         }
+        Command::Sessions(args) => sessions::run(services(config).await?, args).await,
         Command::Keys(command) => keys::run(services(config).await?, command).await,
     }
 }
