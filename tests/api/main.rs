@@ -1,5 +1,6 @@
 //! Integration tests: one module per journey or spec area, all against a real server.
 
+mod backchannel_logout;
 mod browser;
 mod cli;
 mod code_flow;
