@@ -43,6 +43,7 @@ pub struct Config {
     pub passwords: PasswordConfig,
     pub session: SessionConfig,
     pub login: LoginConfig,
+    pub backchannel: BackchannelConfig,
     /// Clients declared here are created or updated at every start.
     pub clients: Vec<ClientSpec>,
     /// Deployments declared here are created or updated at every start.
@@ -91,6 +92,24 @@ impl Default for LoginConfig {
     }
 }
 
+/// Delivery of back-channel logout tokens to relying parties.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BackchannelConfig {
+    /// How often each node looks for deliveries that are due again.
+    pub poll_millis: u64,
+    /// Attempts before a delivery is given up as failed.
+    pub max_attempts: i64,
+    /// How long one POST to a relying party may take.
+    pub timeout_secs: u64,
+}
+
+impl Default for BackchannelConfig {
+    fn default() -> Self {
+        BackchannelConfig { poll_millis: 1000, max_attempts: 8, timeout_secs: 5 }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum LogFormat {
@@ -129,6 +148,7 @@ impl Default for Config {
             passwords: PasswordConfig::default(),
             session: SessionConfig::default(),
             login: LoginConfig::default(),
+            backchannel: BackchannelConfig::default(),
             clients: Vec::new(),
             deployments: Vec::new(),
         }
@@ -207,6 +227,12 @@ impl Config {
             if !ids.insert(spec.id.trim()) {
                 return Err(ConfigError(format!("deployments: {:?} is declared twice", spec.id)));
             }
+        }
+        let b = &self.backchannel;
+        if b.poll_millis == 0 || b.max_attempts < 1 || b.timeout_secs == 0 {
+            return Err(ConfigError(
+                "backchannel: poll_millis, max_attempts and timeout_secs must be positive".into(),
+            ));
         }
         if self.keys.publish_before_use_secs < 0 || self.keys.retain_retired_secs < 0 {
             return Err(ConfigError("keys: durations cannot be negative".into()));

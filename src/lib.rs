@@ -57,6 +57,9 @@ pub struct Services {
     pub keyring: Keyring,
     pub clock: Clock,
     pub metrics: PrometheusHandle,
+    /// Wakes the back-channel logout worker when a delivery is queued, so it
+    /// goes out at once instead of at the next poll.
+    pub backchannel_wake: tokio::sync::Notify,
 }
 
 /// Start-up choices that are not configuration: tests inject a clock and a
@@ -141,6 +144,7 @@ pub async fn open_services(config: Config, options: Options) -> Result<Services,
         keyring,
         clock: options.clock,
         metrics: telemetry::metrics_handle(),
+        backchannel_wake: tokio::sync::Notify::new(),
     })
 }
 
@@ -152,7 +156,10 @@ pub struct Careid {
 
 pub async fn build(config: Config, options: Options) -> Result<Careid, StartupError> {
     let state: AppState = Arc::new(open_services(config, options).await?);
-    let background = vec![tokio::spawn(housekeeping(state.clone()))];
+    let background = vec![
+        tokio::spawn(housekeeping(state.clone())),
+        tokio::spawn(oidc::backchannel::delivery::deliver_forever(state.clone())),
+    ];
     Ok(Careid { state, background })
 }
 

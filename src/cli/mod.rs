@@ -6,6 +6,7 @@ mod invite;
 mod keys;
 mod serve;
 mod users;
+mod sessions;
 
 use std::path::PathBuf;
 
@@ -34,6 +35,8 @@ enum Command {
     Serve,
     /// Apply database migrations and exit.
     Migrate,
+    /// Back-channel logout deliveries: client, status, attempts, last error.
+    Sessions(sessions::SessionsArgs),
     /// Signing keys: list, rotate, import.
     #[command(subcommand)]
     Keys(keys::KeysCommand),
@@ -90,6 +93,7 @@ pub async fn run(args: Args) -> Result<(), Failure> {
             println!("migrations applied ({})", store.backend_name());
             Ok(())
         }
+        Command::Sessions(args) => sessions::run(services(config).await?, args).await,
         Command::Keys(command) => keys::run(services(config).await?, command).await,
         Command::Clients(command) => clients::run(services(config).await?, command).await,
         Command::Users(command) => users::run(services(config).await?, command).await,

@@ -1,8 +1,9 @@
 //! The hosted sign-in: browser sessions, login transactions, the password
-//! step, consent.
+//! step, consent, signing out.
 
 pub mod acr;
 pub mod consent;
+pub mod logout;
 pub mod password;
 pub mod session;
 pub mod transaction;

@@ -6,7 +6,7 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
-use super::{JWKS_PATH, introspect, revoke, token, userinfo};
+use super::{JWKS_PATH, end_session, introspect, revoke, token, userinfo};
 use crate::AppState;
 use crate::clients::{AuthMethod, SCOPES};
 use crate::crypto::Alg;
@@ -52,6 +52,9 @@ pub async fn openid_configuration(State(state): State<AppState>) -> Response {
         "request_parameter_supported": false,
         "request_uri_parameter_supported": false,
         "authorization_response_iss_parameter_supported": true,
+        "end_session_endpoint": config.url(end_session::PATH),
+        "backchannel_logout_supported": true,
+        "backchannel_logout_session_supported": true,
     });
     ([(header::CACHE_CONTROL, "public, max-age=300")], Json(body)).into_response()
 }

@@ -2,8 +2,10 @@
 
 pub mod access_token;
 pub mod authorize;
+pub mod backchannel;
 pub mod client_auth;
 mod discovery;
+pub mod end_session;
 pub mod error;
 pub mod form;
 pub mod introspect;
@@ -32,6 +34,8 @@ pub fn routes() -> Router<AppState> {
         .route(userinfo::PATH, get(userinfo::get).post(userinfo::post))
         .route(introspect::PATH, post(introspect::introspect))
         .route(revoke::PATH, post(revoke::revoke))
+        .route(end_session::PATH, get(end_session::get).post(end_session::post))
+        .route(end_session::confirm::PATH, post(end_session::confirm::submit))
 }
 
 /// Responses that carry tokens, claims or a token's state are never cached

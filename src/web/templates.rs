@@ -18,6 +18,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("signup.html", include_str!("../../templates/signup.html")),
     ("signup_done.html", include_str!("../../templates/signup_done.html")),
     ("invitation_closed.html", include_str!("../../templates/invitation_closed.html")),
+    ("still_signed_in.html", include_str!("../../templates/still_signed_in.html")),
 ];
 
 /// No inline script or style, nothing from elsewhere, never framed.

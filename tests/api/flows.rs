@@ -5,7 +5,7 @@
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
-use crate::browser::Browser;
+use crate::browser::{Browser, Visit};
 use crate::helpers::TestApp;
 
 pub const PASSWORD: &str = "correct horse battery staple";
@@ -150,4 +150,29 @@ pub fn access_claims(app: &TestApp, token: &str) -> Value {
 /// `field` of a JSON body as a string, for forms.
 pub fn text<'a>(body: &'a Value, field: &str) -> &'a str {
     body[field].as_str().unwrap_or_else(|| panic!("no {field} in {body}"))
+}
+
+/// The authorization response for `query` in `browser`, signing `email` in
+/// first when careid asks (the browser may already have a session).
+pub async fn authorize_in_session(
+    app: &TestApp,
+    browser: &Browser,
+    query: &[(&str, &str)],
+    email: &str,
+) -> std::collections::HashMap<String, String> {
+    let url = format!("{}/authorize?{}", app.base, serde_urlencoded(query));
+    match browser.visit(&url).await {
+        Visit::Page { body, url, .. } if url.contains("/login?tx=") => {
+            browser.login(&body, email, PASSWORD).await.params()
+        }
+        visit => visit.params(),
+    }
+}
+
+/// Redeems `code` for a confidential client; panics unless the token endpoint answers 200.
+pub async fn exchange(app: &TestApp, code: &str, redirect_uri: &str, client: (&str, &str)) -> Value {
+    let form = [("grant_type", "authorization_code"), ("code", code), ("redirect_uri", redirect_uri)];
+    let (status, tokens) = token_request(app, &form, Some(client)).await;
+    assert_eq!(status, 200, "{tokens}");
+    tokens
 }

@@ -31,6 +31,10 @@ async fn discovery_names_the_configured_issuer_and_jwks() {
     assert_eq!(doc["code_challenge_methods_supported"], json!(["S256"]));
     assert_eq!(doc["authorization_response_iss_parameter_supported"], json!(true));
     assert_eq!(doc["id_token_signing_alg_values_supported"], json!(["RS256", "PS256", "ES256", "EdDSA"]));
+    assert_eq!(doc["end_session_endpoint"], json!(format!("{issuer}/end_session")));
+    assert_eq!(doc["backchannel_logout_supported"], json!(true));
+    assert_eq!(doc["backchannel_logout_session_supported"], json!(true));
+    assert!(doc.get("frontchannel_logout_supported").is_none());
 }
 
 #[tokio::test]

@@ -3,6 +3,7 @@
 mod account;
 mod accounts;
 mod authorize;
+mod backchannel_logout;
 mod browser;
 mod cli;
 mod cli_admin;
@@ -17,6 +18,7 @@ mod helpers;
 mod introspection;
 mod invitations;
 mod login;
+mod logout;
 mod refresh_tokens;
 mod revocation;
 mod signing_keys;
