@@ -139,8 +139,12 @@ pub struct Careid {
 }
 
 pub async fn build(config: Config, options: Options) -> Result<Careid, StartupError> {
+    let transport = notify::smtp::Transport::from_config(&config).map_err(StartupError::Config)?;
     let state: AppState = Arc::new(open_services(config, options).await?);
-    let background = vec![tokio::spawn(reload_keys(state.clone()))];
+    let background = vec![
+        tokio::spawn(reload_keys(state.clone())),
+        tokio::spawn(notify::outbox_sender::run(state.clone(), transport)),
+    ];
     Ok(Careid { state, background })
 }
 
