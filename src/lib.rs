@@ -13,6 +13,7 @@ pub mod ephemeral;
 pub mod login;
 pub mod notify;
 pub mod oidc;
+pub mod onboarding;
 pub mod secret;
 pub mod store;
 pub mod telemetry;
@@ -144,6 +145,7 @@ pub async fn build(config: Config, options: Options) -> Result<Careid, StartupEr
     let background = vec![
         tokio::spawn(reload_keys(state.clone())),
         tokio::spawn(notify::outbox_sender::run(state.clone(), transport)),
+        tokio::spawn(onboarding::verification::remind_periodically(state.clone())),
     ];
     Ok(Careid { state, background })
 }

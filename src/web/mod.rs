@@ -1,6 +1,7 @@
 //! The HTTP edge: the router, shared layers, health endpoints and the not-found answer.
 
 pub mod client_ip;
+pub mod form_token;
 mod health;
 pub mod pages;
 pub mod params;
@@ -31,6 +32,8 @@ pub fn router(state: AppState) -> Router {
     let mut app = Router::new()
         .merge(crate::oidc::routes())
         .merge(crate::login::routes())
+        .merge(crate::onboarding::verification::routes())
+        .merge(crate::onboarding::password_reset::routes())
         .route("/assets/{name}", get(pages::asset))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))

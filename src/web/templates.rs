@@ -14,6 +14,11 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("form_post.html", include_str!("../../templates/form_post.html")),
     ("logout_confirm.html", include_str!("../../templates/logout_confirm.html")),
     ("logged_out.html", include_str!("../../templates/logged_out.html")),
+    ("notice.html", include_str!("../../templates/notice.html")),
+    ("verify_email.html", include_str!("../../templates/verify_email.html")),
+    ("verify_required.html", include_str!("../../templates/verify_required.html")),
+    ("password_forgot.html", include_str!("../../templates/password_forgot.html")),
+    ("password_reset.html", include_str!("../../templates/password_reset.html")),
 ];
 
 /// No inline script or style, nothing from elsewhere, never framed.

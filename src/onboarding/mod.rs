@@ -1,0 +1,4 @@
+//! Onboarding journeys: proving an email address, resetting a forgotten password.
+
+pub mod password_reset;
+pub mod verification;
