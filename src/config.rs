@@ -44,6 +44,8 @@ pub struct Config {
     pub session: SessionConfig,
     pub login: LoginConfig,
     pub backchannel: BackchannelConfig,
+    pub smtp: SmtpConfig,
+    pub onboarding: OnboardingConfig,
     /// Clients declared here are created or updated at every start.
     pub clients: Vec<ClientSpec>,
     /// Deployments declared here are created or updated at every start.
@@ -73,6 +75,75 @@ pub struct LoginConfig {
     pub per_ip_per_minute: u64,
     /// Sign-in attempts one account may receive per minute (from anywhere).
     pub per_account_per_minute: u64,
+}
+
+/// Outgoing email. Without `host`, messages are written as `.eml` files under
+/// `data_dir/outbox/email/` instead, so a single machine can follow every flow.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SmtpConfig {
+    pub host: Option<String>,
+    pub port: u16,
+    pub tls: SmtpTls,
+    pub username: Option<String>,
+    #[serde(skip_serializing)]
+    pub password: Option<Secret>,
+    /// The `From` mailbox, `name <address>` or a bare address.
+    pub from: String,
+    /// The name given in EHLO; unset means this machine's hostname.
+    pub helo: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SmtpTls {
+    /// Plain text: only for a relay on the same host or network (e.g. a test catcher).
+    None,
+    Starttls,
+    /// TLS from the first byte (port 465).
+    Tls,
+}
+
+impl Default for SmtpConfig {
+    fn default() -> Self {
+        SmtpConfig {
+            host: None,
+            port: 587,
+            tls: SmtpTls::Starttls,
+            username: None,
+            password: None,
+            from: "careid <no-reply@localhost>".into(),
+            helo: None,
+        }
+    }
+}
+
+/// Email verification and password reset timing and limits.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OnboardingConfig {
+    /// A reminder goes out once when less than this remains before the verification deadline.
+    pub verification_reminder_secs: i64,
+    /// New verification links one account may ask for per hour once blocked.
+    pub verification_resends_per_hour: u64,
+    /// How long a password reset link works.
+    pub reset_link_secs: i64,
+    /// Password reset requests per hour for one address (whether or not it has an account).
+    pub reset_requests_per_address_per_hour: u64,
+    /// Password reset requests per hour from one client IP.
+    pub reset_requests_per_ip_per_hour: u64,
+}
+
+impl Default for OnboardingConfig {
+    fn default() -> Self {
+        OnboardingConfig {
+            verification_reminder_secs: 6 * 3600,
+            verification_resends_per_hour: 3,
+            reset_link_secs: 1800,
+            reset_requests_per_address_per_hour: 3,
+            reset_requests_per_ip_per_hour: 20,
+        }
+    }
 }
 
 impl Default for SessionConfig {
@@ -149,6 +220,8 @@ impl Default for Config {
             session: SessionConfig::default(),
             login: LoginConfig::default(),
             backchannel: BackchannelConfig::default(),
+            smtp: SmtpConfig::default(),
+            onboarding: OnboardingConfig::default(),
             clients: Vec::new(),
             deployments: Vec::new(),
         }
@@ -236,6 +309,20 @@ impl Config {
         }
         if self.keys.publish_before_use_secs < 0 || self.keys.retain_retired_secs < 0 {
             return Err(ConfigError("keys: durations cannot be negative".into()));
+        }
+        self.smtp
+            .from
+            .parse::<lettre::message::Mailbox>()
+            .map_err(|e| ConfigError(format!("smtp.from: {:?} is not a mailbox: {e}", self.smtp.from)))?;
+        if self.smtp.host.as_deref().is_some_and(|h| h.trim().is_empty()) {
+            return Err(ConfigError("smtp.host: empty (leave it unset for the file outbox)".into()));
+        }
+        if self.smtp.password.is_some() && self.smtp.username.is_none() {
+            return Err(ConfigError("smtp.password: set smtp.username too".into()));
+        }
+        let o = &self.onboarding;
+        if o.verification_reminder_secs < 0 || o.reset_link_secs <= 0 {
+            return Err(ConfigError("onboarding: durations must be positive".into()));
         }
         Ok(self)
     }

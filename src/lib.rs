@@ -155,10 +155,14 @@ pub struct Careid {
 }
 
 pub async fn build(config: Config, options: Options) -> Result<Careid, StartupError> {
+    let transport = notify::smtp::Transport::from_config(&config).map_err(StartupError::Config)?;
     let state: AppState = Arc::new(open_services(config, options).await?);
     let background = vec![
         tokio::spawn(housekeeping(state.clone())),
         tokio::spawn(oidc::backchannel::delivery::deliver_forever(state.clone())),
+        tokio::spawn(reload_keys(state.clone())),
+        tokio::spawn(notify::outbox_sender::run(state.clone(), transport)),
+        tokio::spawn(onboarding::verification::remind_periodically(state.clone())),
     ];
     Ok(Careid { state, background })
 }

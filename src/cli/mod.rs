@@ -5,8 +5,8 @@ mod deployments;
 mod invite;
 mod keys;
 mod serve;
-mod users;
 mod sessions;
+mod users;
 
 use std::path::PathBuf;
 

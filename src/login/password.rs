@@ -17,6 +17,7 @@ use crate::audit::{self, Event, Origin};
 use crate::crypto::random;
 use crate::oidc::authorize::TxQuery;
 use crate::oidc::authorize::respond::redirect;
+use crate::onboarding::verification;
 use crate::web::client_ip::ClientIp;
 use crate::web::pages::PageError;
 use crate::web::params::Params;
@@ -135,6 +136,9 @@ async fn attempt(
         }
     };
     state.store.clear_login_failures(&user.id).await?;
+    if verification::is_overdue(&user, now) {
+        return verification::pages::refuse_sign_in(state, &tx, &user, origin).await;
+    }
     // One sign-in per transaction, however often the form is submitted.
     let mut tx = transaction::take(state, &tx.id).await?.ok_or_else(PageError::expired)?;
     if let Some(old) = session::current(state, headers).await? {

@@ -36,11 +36,49 @@ pub async fn queue(state: &AppState, email: Email) -> Result<(), StoreError> {
     Ok(())
 }
 
+#[derive(Debug, thiserror::Error)]
+pub enum EmailError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("email template: {0}")]
+    Template(#[from] minijinja::Error),
+}
+
+impl From<EmailError> for crate::web::pages::PageError {
+    fn from(e: EmailError) -> Self {
+        match e {
+            EmailError::Store(e) => e.into(),
+            EmailError::Template(e) => {
+                tracing::error!(error = %e, "email template failed");
+                crate::web::pages::PageError::unavailable()
+            }
+        }
+    }
+}
+
+/// Renders template `name` for `to` and queues it.
+pub async fn send_template<C: Serialize>(
+    state: &AppState,
+    name: &str,
+    to: &str,
+    context: C,
+) -> Result<(), EmailError> {
+    let email = state.email_templates.render(name, to, context)?;
+    queue(state, email).await?;
+    Ok(())
+}
+
 /// Every email template; add a message as `NAME.txt` plus `NAME.html`.
 const TEMPLATES: &[(&str, &str)] = &[
     ("layout.html", include_str!("../../templates/email/layout.html")),
     ("invitation.txt", include_str!("../../templates/email/invitation.txt")),
     ("invitation.html", include_str!("../../templates/email/invitation.html")),
+    ("verify_email.txt", include_str!("../../templates/email/verify_email.txt")),
+    ("verify_email.html", include_str!("../../templates/email/verify_email.html")),
+    ("verify_email_reminder.txt", include_str!("../../templates/email/verify_email_reminder.txt")),
+    ("verify_email_reminder.html", include_str!("../../templates/email/verify_email_reminder.html")),
+    ("password_reset.txt", include_str!("../../templates/email/password_reset.txt")),
+    ("password_reset.html", include_str!("../../templates/email/password_reset.html")),
 ];
 
 /// Email templates: `NAME.txt` and `NAME.html` under templates/email/, the

@@ -1,11 +1,13 @@
-//! Invite-only onboarding: deployments as declared, invitations, and the
-//! sign-up an invitation leads to.
+//! Invite-only onboarding: deployments as declared, invitations, the sign-up
+//! an invitation leads to, proving an email address, resetting a forgotten password.
 
 pub mod api;
 pub mod deployments;
 pub mod invitations;
+pub mod password_reset;
 pub mod signup;
 mod signup_page;
+pub mod verification;
 
 use axum::Router;
 use axum::routing::{delete, get, post};

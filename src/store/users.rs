@@ -84,6 +84,63 @@ impl Store {
             .execute(pool).await.map(|r| r.rows_affected()))?;
         Ok(n == 1)
     }
+
+    /// Marks the email verified and lifts the deadline.
+    pub async fn mark_email_verified(&self, user_id: &str, now: i64) -> Result<bool, StoreError> {
+        let sql = "UPDATE users SET email_verified = TRUE, verify_by = NULL, updated_at = $1 WHERE id = $2";
+        let n = on_pool!(self, pool => sqlx::query(sql).bind(now).bind(user_id)
+            .execute(pool).await.map(|r| r.rows_affected()))?;
+        Ok(n == 1)
+    }
+
+    /// The email is unverified and must be verified before `deadline` (a new
+    /// deadline also allows a new reminder).
+    pub async fn set_verification_deadline(
+        &self,
+        user_id: &str,
+        deadline: i64,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        let sql = "UPDATE users SET email_verified = FALSE, verify_by = $1, verification_reminded_at = NULL, \
+                   updated_at = $2 WHERE id = $3";
+        on_pool!(self, pool => sqlx::query(sql).bind(deadline).bind(now).bind(user_id).execute(pool).await.map(drop))?;
+        Ok(())
+    }
+
+    /// Unverified users not yet reminded whose deadline is in less than `within` seconds.
+    pub async fn users_to_remind(&self, now: i64, within: i64, limit: i64) -> Result<Vec<User>, StoreError> {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM users WHERE email_verified = FALSE AND verify_by IS NOT NULL \
+             AND verification_reminded_at IS NULL AND verify_by > $1 AND verify_by < $2 \
+             ORDER BY verify_by LIMIT $3"
+        );
+        Ok(on_pool!(self, pool => sqlx::query_as::<_, User>(&sql).bind(now).bind(now + within).bind(limit)
+            .fetch_all(pool).await)?)
+    }
+
+    /// Claims the one reminder of the current deadline (of concurrent claims, one wins).
+    pub async fn claim_verification_reminder(&self, user_id: &str, now: i64) -> Result<bool, StoreError> {
+        let sql = "UPDATE users SET verification_reminded_at = $1 \
+                   WHERE id = $2 AND verification_reminded_at IS NULL AND email_verified = FALSE";
+        let n = on_pool!(self, pool => sqlx::query(sql).bind(now).bind(user_id)
+            .execute(pool).await.map(|r| r.rows_affected()))?;
+        Ok(n == 1)
+    }
+
+    /// Replaces the password hash and clears failed sign-ins and their lock.
+    pub async fn set_password_hash(&self, user_id: &str, hash: &str, now: i64) -> Result<(), StoreError> {
+        let sql = "UPDATE users SET password_hash = $1, failed_logins = 0, locked_until = NULL, updated_at = $2 \
+                   WHERE id = $3";
+        on_pool!(self, pool => sqlx::query(sql).bind(hash).bind(now).bind(user_id).execute(pool).await.map(drop))?;
+        Ok(())
+    }
+
+    /// Ends every browser session that signed in before `now` (checked at each use).
+    pub async fn end_user_sessions(&self, user_id: &str, now: i64) -> Result<(), StoreError> {
+        let sql = "UPDATE users SET sessions_valid_after = $1, updated_at = $1 WHERE id = $2";
+        on_pool!(self, pool => sqlx::query(sql).bind(now).bind(user_id).execute(pool).await.map(drop))?;
+        Ok(())
+    }
 }
 
 impl Store {

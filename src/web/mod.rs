@@ -2,6 +2,7 @@
 
 pub mod bearer;
 pub mod client_ip;
+pub mod form_token;
 mod health;
 pub mod pages;
 pub mod params;
@@ -34,6 +35,8 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::login::routes())
         .merge(crate::account::routes())
         .merge(crate::onboarding::routes())
+        .merge(crate::onboarding::verification::routes())
+        .merge(crate::onboarding::password_reset::routes())
         .route("/assets/{name}", get(pages::asset))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))

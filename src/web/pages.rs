@@ -48,6 +48,22 @@ impl PageError {
         }
     }
 
+    /// One answer for unknown, used and expired email links, so none can be told apart.
+    pub fn unusable_link() -> Self {
+        PageError {
+            status: StatusCode::BAD_REQUEST,
+            title: "This link cannot be used",
+            message: "It may have expired or been used already. You can ask for a new one.".into(),
+            error_code: Some("invalid_link"),
+            retry_after: None,
+        }
+    }
+
+    /// A stale or forged form (its CSRF token is unknown or used).
+    pub fn stale_form() -> Self {
+        PageError::bad_request("This form is stale. Please go back and try again.")
+    }
+
     pub fn unavailable() -> Self {
         PageError {
             status: StatusCode::SERVICE_UNAVAILABLE,
@@ -90,6 +106,19 @@ impl From<crate::ephemeral::EphemeralError> for PageError {
         tracing::error!(error = %e, "ephemeral store failure");
         PageError::unavailable()
     }
+}
+
+/// A page that tells the person something happened, with an optional link (`href`, text) onwards.
+pub fn notice(
+    state: &AppState,
+    status: StatusCode,
+    title: &str,
+    message: &str,
+    link: Option<(&str, &str)>,
+) -> Response {
+    let (href, text) = link.unzip();
+    let context = json!({ "title": title, "message": message, "link": href, "link_text": text });
+    state.templates.page(status, "notice.html", context)
 }
 
 pub async fn asset(Path(name): Path<String>) -> Response {

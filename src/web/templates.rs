@@ -19,6 +19,11 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("signup_done.html", include_str!("../../templates/signup_done.html")),
     ("invitation_closed.html", include_str!("../../templates/invitation_closed.html")),
     ("still_signed_in.html", include_str!("../../templates/still_signed_in.html")),
+    ("notice.html", include_str!("../../templates/notice.html")),
+    ("verify_email.html", include_str!("../../templates/verify_email.html")),
+    ("verify_required.html", include_str!("../../templates/verify_required.html")),
+    ("password_forgot.html", include_str!("../../templates/password_forgot.html")),
+    ("password_reset.html", include_str!("../../templates/password_reset.html")),
 ];
 
 /// No inline script or style, nothing from elsewhere, never framed.

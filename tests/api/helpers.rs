@@ -13,6 +13,7 @@ use careid::clock::Clock;
 use careid::config::Config;
 use careid::crypto::KeyMaterial;
 use careid::crypto::keyring::generate_key_set;
+use careid::store::OutgoingEmail;
 use careid::{AppState, Options};
 use tempfile::TempDir;
 use tokio::sync::oneshot;
@@ -126,6 +127,35 @@ impl TestApp {
             .await
             .expect("client registers")
             .0
+    }
+
+    /// Every queued email, newest first.
+    pub async fn emails(&self) -> Vec<OutgoingEmail> {
+        self.state.store.recent_emails(100).await.unwrap()
+    }
+
+    /// Waits (up to 10 s) until at least `n` emails are queued; newest first.
+    pub async fn wait_for_emails(&self, n: usize) -> Vec<OutgoingEmail> {
+        for _ in 0..200 {
+            let emails = self.emails().await;
+            if emails.len() >= n {
+                return emails;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        panic!("expected {n} queued emails, found {}", self.emails().await.len());
+    }
+
+    /// The path of the first careid link in `email`'s text, checking it starts with the issuer.
+    pub fn link_in(&self, email: &OutgoingEmail) -> String {
+        let link = email
+            .text_body
+            .split_whitespace()
+            .find(|w| w.starts_with("http"))
+            .unwrap_or_else(|| panic!("no link in {}", email.text_body));
+        link.strip_prefix(&self.base)
+            .unwrap_or_else(|| panic!("{link} is not under {}", self.base))
+            .to_string()
     }
 
     pub fn url(&self, path: &str) -> String {
