@@ -9,7 +9,7 @@ use serde_json::json;
 
 use super::signin;
 use crate::AppState;
-use crate::accounts::User;
+use crate::accounts::{User, password_policy};
 use crate::audit::{self, Event, Origin};
 use crate::crypto::random;
 use crate::login::session::{self, Current};
@@ -17,9 +17,6 @@ use crate::oidc::authorize::respond::redirect;
 use crate::web::client_ip::ClientIp;
 use crate::web::pages::PageError;
 use crate::web::params::Params;
-
-const MIN_PASSWORD: usize = 8;
-const MAX_PASSWORD: usize = 128;
 
 fn csrf(current: &Current) -> String {
     random::digest(&format!("account csrf {}", current.cookie))
@@ -116,23 +113,30 @@ pub async fn change_password(
         let Some((current, user, params)) = form(&state, &headers, &body).await? else {
             return Ok(signin::sign_in(&state));
         };
-        let fail = |message: &'static str| (StatusCode::BAD_REQUEST, message);
-        let current_password = params.get("current_password").unwrap_or_default();
-        let new_password = params.get("new_password").unwrap_or_default();
-        let problem = if !state.passwords.verify(current_password, user.password_hash.as_deref()).await {
-            Some(fail("Your current password is not right."))
-        } else if !(MIN_PASSWORD..=MAX_PASSWORD).contains(&new_password.chars().count()) {
-            Some(fail("The new password must be 8 to 128 characters."))
-        } else if params.get("confirm_password") != Some(new_password) {
-            Some(fail("The two new passwords differ."))
+        let fail = |message: String| (StatusCode::BAD_REQUEST, message);
+        let current_password = password_policy::normalize(params.get("current_password").unwrap_or_default());
+        let new_password = password_policy::normalize(params.get("new_password").unwrap_or_default());
+        let confirm = password_policy::normalize(params.get("confirm_password").unwrap_or_default());
+        let second_factor = match (user.role(), state.store.deployment(&user.deployment_id).await?) {
+            (Some(role), Some(deployment)) => password_policy::second_factor_required(role, &deployment),
+            _ => false,
+        };
+        let problem = if !state.passwords.verify(&current_password, user.password_hash.as_deref()).await {
+            Some(fail("Your current password is not right.".to_string()))
+        } else if let Err(refusal) =
+            password_policy::check(&new_password, second_factor, &[&user.email, &user.name])
+        {
+            Some(fail(refusal.to_string()))
+        } else if confirm != new_password {
+            Some(fail("The two new passwords differ.".to_string()))
         } else {
             None
         };
         if let Some((status, message)) = problem {
-            return Ok(render(&state, &current, &user, status, None, Some(message)).await);
+            return Ok(render(&state, &current, &user, status, None, Some(&message)).await);
         }
         let now = state.clock.now();
-        let hash = state.passwords.hash(new_password).await;
+        let hash = state.passwords.hash(&new_password).await;
         state.store.update_password_hash(&user.id, &hash, now).await?;
         // A new password ends every other session: whoever knew the old one is out.
         for other in state.store.open_user_sessions(&user.id, 0).await? {

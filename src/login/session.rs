@@ -130,8 +130,15 @@ pub async fn end(state: &AppState, cookie: &str) -> Result<(), EphemeralError> {
 pub async fn end_by_sid(state: &AppState, sid: &str) -> Result<bool, SessionError> {
     let now = state.clock.now();
     let Some(index) = state.store.end_user_session(sid, now).await? else { return Ok(false) };
-    state.ephemeral.delete(&index.session_key).await?;
+    let session = state
+        .ephemeral
+        .take(&index.session_key)
+        .await?
+        .and_then(|b| serde_json::from_slice::<Session>(&b).ok());
     state.store.revoke_session_grants(sid, "session ended", now).await?;
+    if let Some(session) = session {
+        crate::oidc::backchannel::enqueue_for_session(state, &session).await?;
+    }
     Ok(true)
 }
 

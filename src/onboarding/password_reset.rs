@@ -9,15 +9,13 @@ use axum::routing::get;
 use serde_json::json;
 
 use crate::AppState;
-use crate::accounts::Email;
+use crate::accounts::{Email, password_policy};
 use crate::audit::{self, Event, Origin};
 use crate::crypto::random;
 use crate::notify::email;
 use crate::store::StoreError;
 
 pub const PURPOSE: &str = "reset_password";
-pub const MIN_PASSWORD_CHARS: usize = 8;
-pub const MAX_PASSWORD_CHARS: usize = 128;
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -25,16 +23,35 @@ pub fn routes() -> Router<AppState> {
         .route("/password/reset/{token}", get(pages::show_reset).post(pages::submit_reset))
 }
 
-/// Whether `password` may be set; the one place to swap for a fuller policy.
-pub fn check_new_password(password: &str) -> Result<(), String> {
-    let chars = password.chars().count();
-    if chars < MIN_PASSWORD_CHARS {
-        return Err(format!("Use at least {MIN_PASSWORD_CHARS} characters."));
-    }
-    if chars > MAX_PASSWORD_CHARS {
-        return Err(format!("Use at most {MAX_PASSWORD_CHARS} characters."));
-    }
-    Ok(())
+/// Why a new password was not set.
+pub enum NotSet {
+    /// Unknown, used or expired link.
+    UnusableLink,
+    /// The password policy refused it; the reason is for the person.
+    Refused(String),
+}
+
+/// The password policy for the account the link `token` resets: the new
+/// password, normalised, or why not.
+async fn checked_password(
+    state: &AppState,
+    token: &str,
+    password: &str,
+) -> Result<Result<String, NotSet>, StoreError> {
+    let now = state.clock.now();
+    let Some(user_id) = state.store.email_link_user(&random::digest(token), PURPOSE, now).await? else {
+        return Ok(Err(NotSet::UnusableLink));
+    };
+    let Some(user) = state.store.user_by_id(&user_id).await? else { return Ok(Err(NotSet::UnusableLink)) };
+    let second_factor = match (user.role(), state.store.deployment(&user.deployment_id).await?) {
+        (Some(role), Some(deployment)) => password_policy::second_factor_required(role, &deployment),
+        _ => false,
+    };
+    let password = password_policy::normalize(password);
+    let inputs = [user.email.as_str(), user.name.as_str()];
+    Ok(password_policy::check(&password, second_factor, &inputs)
+        .map(|()| password)
+        .map_err(|r| NotSet::Refused(r.to_string())))
 }
 
 /// Sends a reset link when `email` has an account. The caller answers the same
@@ -77,19 +94,23 @@ pub async fn link_is_open(state: &AppState, token: &str) -> Result<bool, StoreEr
     state.store.email_link_is_open(&random::digest(token), PURPOSE, state.clock.now()).await
 }
 
-/// Uses `token` and sets `password` (already checked), then ends every session
-/// and refresh-token family of the account; false for an unusable link.
+/// Checks `password` against the policy for the account, uses `token` and sets
+/// the password, then ends every session and refresh-token family of the account.
 pub async fn complete(
     state: &AppState,
     token: &str,
     password: &str,
     origin: &Origin,
-) -> Result<bool, StoreError> {
+) -> Result<Result<(), NotSet>, StoreError> {
+    let password = match checked_password(state, token, password).await? {
+        Ok(password) => password,
+        Err(not_set) => return Ok(Err(not_set)),
+    };
     let now = state.clock.now();
     let Some(user_id) = state.store.use_email_link(&random::digest(token), PURPOSE, now).await? else {
-        return Ok(false);
+        return Ok(Err(NotSet::UnusableLink));
     };
-    let hash = state.passwords.hash(password).await;
+    let hash = state.passwords.hash(&password).await;
     state.store.set_password_hash(&user_id, &hash, now).await?;
     // Whoever knew the old password may hold a session or refresh token: end them all.
     state.store.end_user_sessions(&user_id, now).await?;
@@ -100,18 +121,5 @@ pub async fn complete(
         ..Event::new("password.reset_completed")
     };
     audit::record(state, event, origin).await;
-    Ok(true)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn new_passwords_are_8_to_128_characters() {
-        assert!(check_new_password("short").is_err());
-        assert!(check_new_password("12345678").is_ok());
-        assert!(check_new_password(&"é".repeat(128)).is_ok());
-        assert!(check_new_password(&"a".repeat(129)).is_err());
-    }
+    Ok(Ok(()))
 }

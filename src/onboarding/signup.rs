@@ -147,6 +147,10 @@ pub async fn redeem(
         state.store.insert_acceptance(&user.id, "terms", version, now).await?;
     }
     record(state, &invite, &user, terms_version.as_deref(), origin).await;
+    // The account exists whatever happens to this email; a new link can be asked for at sign-in.
+    if let Err(e) = crate::onboarding::verification::send(state, &user).await {
+        tracing::warn!(error = %e, "verification email not queued");
+    }
     let session = session::start(state, &user.id, vec![acr::AMR_PASSWORD.into()], acr::PASSWORD).await?;
     Ok(SignedUp { user, deployment: invite.deployment, session })
 }

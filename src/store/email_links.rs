@@ -39,10 +39,20 @@ impl Store {
         purpose: &str,
         now: i64,
     ) -> Result<bool, StoreError> {
+        Ok(self.email_link_user(token_hash, purpose, now).await?.is_some())
+    }
+
+    /// The user an open link is for, without using it.
+    pub async fn email_link_user(
+        &self,
+        token_hash: &str,
+        purpose: &str,
+        now: i64,
+    ) -> Result<Option<String>, StoreError> {
         let sql = "SELECT user_id FROM email_links WHERE token_hash = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > $3";
         let row: Option<(String,)> = on_pool!(self, pool => sqlx::query_as(sql).bind(token_hash).bind(purpose).bind(now)
             .fetch_optional(pool).await)?;
-        Ok(row.is_some())
+        Ok(row.map(|(id,)| id))
     }
 
     /// Voids every open link of a user for `purpose` (a newer link replaces them).

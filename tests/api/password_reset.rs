@@ -5,7 +5,7 @@ use careid::accounts::Role;
 use serde_json::{Value, json};
 
 use crate::browser::{Browser, hidden};
-use crate::code_flow::{
+use crate::flows::{
     PASSWORD, PORTAL_REDIRECT, PORTAL_SECRET, add_portal_client, serde_urlencoded, token_request,
 };
 use crate::helpers::TestApp;
@@ -184,4 +184,20 @@ async fn links_in_emails_use_the_issuer_whatever_the_request_headers_say() {
     let email = &app.wait_for_emails(1).await[0];
     assert!(!email.text_body.contains("evil") && !email.html_body.contains("evil"), "{}", email.text_body);
     assert!(app.link_in(email).starts_with("/password/reset/"));
+}
+
+#[tokio::test]
+async fn a_reset_applies_the_password_policy_of_the_account() {
+    let app = TestApp::spawn().await;
+    app.add_user("pat@example.com", PASSWORD, Role::Patient).await;
+    forgot(&app, "pat@example.com").await;
+    let link = app.link_in(&app.wait_for_emails(1).await[0]);
+    // A patient signs in with the password alone: 15 characters and not a common one.
+    let (status, body) = reset(&app, &link, "fourteen chars").await;
+    assert_eq!(status, 422);
+    assert!(body.contains("at least 15"), "{body}");
+    let (status, body) = reset(&app, &link, "qwerty123456789").await;
+    assert_eq!(status, 422, "{body}");
+    let (status, _) = reset(&app, &link, NEW_PASSWORD).await;
+    assert_eq!(status, 200, "the refusals left the link usable");
 }

@@ -252,3 +252,22 @@ async fn composed_and_decomposed_passwords_sign_in_alike() {
         .params();
     assert!(params.contains_key("code"), "{params:?}");
 }
+
+#[tokio::test]
+async fn sign_up_sends_a_verification_link_valid_until_the_deadline() {
+    let app = TestApp::spawn().await;
+    let link = invited(&app, Role::Clinician, Some("new.doc@example.com")).await;
+    crate::invitations::sign_up_ok(&app, &link, &[]).await;
+    let user = app.state.store.user_by_email("new.doc@example.com").await.unwrap().unwrap();
+    assert!(!user.email_verified, "redeeming an invitation does not verify the email");
+    let deadline = user.verify_by.expect("a verification deadline");
+    assert_eq!(deadline - user.created_at, 24 * 3600);
+    let emails = app.wait_for_emails(2).await;
+    let verify = emails
+        .iter()
+        .find(|e| e.recipient == "new.doc@example.com" && e.text_body.contains("/verify-email/"));
+    let verify = verify.expect("a verification email");
+    let path = app.link_in(verify);
+    let page = app.get(&path).await;
+    assert_eq!(page.status(), 200);
+}

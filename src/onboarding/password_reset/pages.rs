@@ -123,16 +123,16 @@ pub async fn submit_reset(
             return Err(PageError::stale_form());
         }
         let password = form.get("password").unwrap_or_default();
-        let problem = match super::check_new_password(password) {
-            Err(problem) => Some(problem),
-            Ok(()) if form.get("confirm") != Some(password) => Some("The two passwords differ.".to_string()),
-            Ok(()) => None,
-        };
-        if let Some(problem) = problem {
-            return render_form(&state, &token, StatusCode::UNPROCESSABLE_ENTITY, Some(&problem)).await;
+        if form.get("confirm") != Some(password) {
+            let problem = "The two passwords differ.";
+            return render_form(&state, &token, StatusCode::UNPROCESSABLE_ENTITY, Some(problem)).await;
         }
-        if !super::complete(&state, &token, password, &origin).await? {
-            return Err(PageError::unusable_link());
+        match super::complete(&state, &token, password, &origin).await? {
+            Ok(()) => {}
+            Err(super::NotSet::UnusableLink) => return Err(PageError::unusable_link()),
+            Err(super::NotSet::Refused(problem)) => {
+                return render_form(&state, &token, StatusCode::UNPROCESSABLE_ENTITY, Some(&problem)).await;
+            }
         }
         Ok(notice(
             &state,
