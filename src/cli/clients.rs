@@ -103,6 +103,9 @@ pub struct Fields {
     /// Operated by the platform itself: no consent screen.
     #[arg(long)]
     first_party: bool,
+    /// Ask people to accept the deployment's current terms and disclaimer before returning.
+    #[arg(long)]
+    require_terms: bool,
     #[arg(long, value_name = "URI")]
     backchannel_logout_uri: Option<String>,
     #[arg(long, value_name = "SECS")]
@@ -120,6 +123,8 @@ pub struct Fields {
 pub struct Switches {
     #[arg(long, conflicts_with = "first_party")]
     no_first_party: bool,
+    #[arg(long, conflicts_with = "require_terms")]
+    no_require_terms: bool,
     #[arg(long, conflicts_with = "backchannel_logout_uri")]
     clear_backchannel_logout_uri: bool,
     #[arg(long, conflicts_with = "post_logout_redirect_uris")]
@@ -153,6 +158,7 @@ impl Fields {
         spec.auth_method = self.auth_method.or(spec.auth_method);
         spec.id_token_alg = self.id_token_alg.or(spec.id_token_alg);
         spec.first_party |= self.first_party;
+        spec.require_terms |= self.require_terms;
         spec.backchannel_logout_uri = self.backchannel_logout_uri.or(spec.backchannel_logout_uri.take());
         spec.access_token_ttl = self.access_token_ttl.or(spec.access_token_ttl);
         spec.id_token_ttl = self.id_token_ttl.or(spec.id_token_ttl);
@@ -166,6 +172,9 @@ impl Switches {
     fn apply(self, spec: &mut ClientSpec) {
         if self.no_first_party {
             spec.first_party = false;
+        }
+        if self.no_require_terms {
+            spec.require_terms = false;
         }
         if self.clear_backchannel_logout_uri {
             spec.backchannel_logout_uri = None;

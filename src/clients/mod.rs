@@ -69,6 +69,9 @@ pub struct Client {
     pub allowed_roles: Vec<Role>,
     pub id_token_alg: Alg,
     pub first_party: bool,
+    /// Show the deployment's current terms and disclaimer for acceptance
+    /// before returning to this client.
+    pub require_terms: bool,
     pub backchannel_logout_uri: Option<String>,
     pub access_token_ttl: i64,
     pub id_token_ttl: i64,
@@ -109,6 +112,7 @@ impl Client {
             allowed_roles: self.allowed_roles.clone(),
             id_token_alg: Some(self.id_token_alg),
             first_party: self.first_party,
+            require_terms: self.require_terms,
             backchannel_logout_uri: self.backchannel_logout_uri.clone(),
             access_token_ttl: Some(self.access_token_ttl),
             id_token_ttl: Some(self.id_token_ttl),
@@ -149,6 +153,8 @@ pub struct ClientSpec {
     pub id_token_alg: Option<Alg>,
     #[serde(default)]
     pub first_party: bool,
+    #[serde(default)]
+    pub require_terms: bool,
     #[serde(default)]
     pub backchannel_logout_uri: Option<String>,
     #[serde(default)]
@@ -262,6 +268,7 @@ impl ClientSpec {
             allowed_roles: self.allowed_roles,
             id_token_alg: self.id_token_alg.unwrap_or(Alg::RS256),
             first_party: self.first_party,
+            require_terms: self.require_terms,
             backchannel_logout_uri: self.backchannel_logout_uri,
             access_token_ttl: ttl(self.access_token_ttl, 600, "access_token_ttl")?,
             id_token_ttl: ttl(self.id_token_ttl, 600, "id_token_ttl")?,
@@ -293,6 +300,7 @@ mod tests {
             allowed_roles: vec![],
             id_token_alg: None,
             first_party: false,
+            require_terms: false,
             backchannel_logout_uri: None,
             access_token_ttl: None,
             id_token_ttl: None,

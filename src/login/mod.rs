@@ -6,6 +6,7 @@ pub mod consent;
 pub mod logout;
 pub mod password;
 pub mod session;
+pub mod terms;
 pub mod transaction;
 
 use axum::Router;
@@ -17,4 +18,5 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/login", get(password::show).post(password::submit))
         .route("/consent", get(consent::show).post(consent::submit))
+        .route("/terms", get(terms::show).post(terms::submit))
 }

@@ -25,3 +25,17 @@ impl Store {
         Ok(on_pool!(self, pool => sqlx::query_as(sql).bind(user_id).fetch_all(pool).await)?)
     }
 }
+
+impl Store {
+    pub async fn has_accepted(
+        &self,
+        user_id: &str,
+        document: &str,
+        version: &str,
+    ) -> Result<bool, StoreError> {
+        let sql = "SELECT accepted_at FROM acceptances WHERE user_id = $1 AND document = $2 AND version = $3";
+        let row: Option<(i64,)> = on_pool!(self, pool => sqlx::query_as(sql).bind(user_id).bind(document).bind(version)
+            .fetch_optional(pool).await)?;
+        Ok(row.is_some())
+    }
+}

@@ -19,6 +19,7 @@ struct ClientRow {
     allowed_roles: String,
     id_token_alg: String,
     first_party: bool,
+    require_terms: bool,
     backchannel_logout_uri: Option<String>,
     access_token_ttl: i64,
     id_token_ttl: i64,
@@ -29,7 +30,7 @@ struct ClientRow {
 }
 
 const COLUMNS: &str = "id, name, public_client, secret_hash, auth_method, jwks, redirect_uris, \
-    post_logout_redirect_uris, grant_types, allowed_scopes, allowed_roles, id_token_alg, first_party, \
+    post_logout_redirect_uris, grant_types, allowed_scopes, allowed_roles, id_token_alg, first_party, require_terms, \
     backchannel_logout_uri, access_token_ttl, id_token_ttl, refresh_token_ttl, refresh_grace_secs, \
     created_at, updated_at";
 
@@ -55,6 +56,7 @@ impl ClientRow {
             public: self.public_client,
             secret_hash: self.secret_hash,
             first_party: self.first_party,
+            require_terms: self.require_terms,
             backchannel_logout_uri: self.backchannel_logout_uri,
             access_token_ttl: self.access_token_ttl,
             id_token_ttl: self.id_token_ttl,
@@ -71,14 +73,14 @@ impl Store {
     pub async fn upsert_client(&self, c: &Client) -> Result<(), StoreError> {
         let sql = format!(
             "INSERT INTO clients ({COLUMNS}) VALUES \
-             ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20) \
+             ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21) \
              ON CONFLICT (id) DO UPDATE SET name = excluded.name, public_client = excluded.public_client, \
              secret_hash = excluded.secret_hash, auth_method = excluded.auth_method, jwks = excluded.jwks, \
              redirect_uris = excluded.redirect_uris, \
              post_logout_redirect_uris = excluded.post_logout_redirect_uris, \
              grant_types = excluded.grant_types, allowed_scopes = excluded.allowed_scopes, \
              allowed_roles = excluded.allowed_roles, id_token_alg = excluded.id_token_alg, \
-             first_party = excluded.first_party, backchannel_logout_uri = excluded.backchannel_logout_uri, \
+             first_party = excluded.first_party, require_terms = excluded.require_terms, backchannel_logout_uri = excluded.backchannel_logout_uri, \
              access_token_ttl = excluded.access_token_ttl, id_token_ttl = excluded.id_token_ttl, \
              refresh_token_ttl = excluded.refresh_token_ttl, refresh_grace_secs = excluded.refresh_grace_secs, \
              updated_at = excluded.updated_at"
@@ -97,6 +99,7 @@ impl Store {
             .bind(json(&c.allowed_roles))
             .bind(c.id_token_alg.as_str())
             .bind(c.first_party)
+            .bind(c.require_terms)
             .bind(&c.backchannel_logout_uri)
             .bind(c.access_token_ttl)
             .bind(c.id_token_ttl)

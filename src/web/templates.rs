@@ -15,6 +15,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("logout_confirm.html", include_str!("../../templates/logout_confirm.html")),
     ("logged_out.html", include_str!("../../templates/logged_out.html")),
     ("account.html", include_str!("../../templates/account.html")),
+    ("terms.html", include_str!("../../templates/terms.html")),
     ("signup.html", include_str!("../../templates/signup.html")),
     ("signup_done.html", include_str!("../../templates/signup_done.html")),
     ("invitation_closed.html", include_str!("../../templates/invitation_closed.html")),

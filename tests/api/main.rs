@@ -27,5 +27,6 @@ mod revocation;
 mod signing_keys;
 mod signup;
 mod smtp_sink;
+mod terms;
 mod token_endpoint;
 mod userinfo;

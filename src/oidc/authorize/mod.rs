@@ -161,6 +161,19 @@ async fn next_step(
             "this account may not use this application",
         )));
     }
+    if client.require_terms && !crate::login::terms::pending(state, &user).await?.is_empty() {
+        if request.has_prompt(Prompt::None) {
+            return Err(Step::Client(OAuthError::new(
+                ErrorCode::InteractionRequired,
+                "the user must accept new terms first",
+            )));
+        }
+        let tx = match tx {
+            Some(tx) => transaction::next_step(state, tx).await?,
+            None => transaction::create(state, request.clone()).await?,
+        };
+        return Ok(respond::redirect(&format!("/terms?tx={}", tx.id)));
+    }
     let consented = tx.as_ref().is_some_and(|tx| tx.consent_given);
     if !client.first_party && !consented {
         let granted = state.store.consented_scopes(&user.id, &client.id).await?;
