@@ -21,15 +21,36 @@ fn signing_kid(app: &TestApp, alg: Alg) -> String {
 }
 
 #[tokio::test]
-async fn a_restart_keeps_the_same_keys() {
+async fn a_restart_keeps_the_same_keys_users_and_clients() {
     let dir = tempfile::tempdir().unwrap();
     let config = test_config(dir.path()).await;
     let first = careid::build(config.clone(), Options::default()).await.unwrap();
     let before = first.state.keyring.jwks();
     assert_eq!(kids(&before).len(), 4);
+    let spec: careid::clients::ClientSpec = serde_json::from_value(serde_json::json!({
+        "id": "app", "name": "Care App", "public": true, "redirect_uris": ["com.example.app:/cb"]
+    }))
+    .unwrap();
+    careid::clients::registry::save(&first.state.store, &first.state.secrets, spec, false, 0).await.unwrap();
+    let new = careid::accounts::NewUser {
+        email: careid::accounts::Email::parse("pat@example.com").unwrap(),
+        name: "Pat".into(),
+        given_name: None,
+        family_name: None,
+        role: careid::accounts::Role::Patient,
+        deployment_id: "default".into(),
+        password_hash: None,
+        email_verified: false,
+    };
+    let user = first.state.store.insert_user(&new, 0).await.unwrap().unwrap();
     drop(first);
     let second = careid::build(config, Options::default()).await.unwrap();
     assert_eq!(second.state.keyring.jwks(), before);
+    assert_eq!(
+        second.state.store.client("app").await.unwrap().unwrap().redirect_uris,
+        ["com.example.app:/cb"]
+    );
+    assert_eq!(second.state.store.user_by_email("pat@example.com").await.unwrap().unwrap().id, user.id);
 }
 
 #[tokio::test]
