@@ -42,6 +42,9 @@ impl<'a> Event<'a> {
 }
 
 pub async fn record(state: &AppState, event: Event<'_>, origin: &Origin) {
+    // Kinds are a fixed set of names, so they make bounded metric labels
+    // (sign-ins, sign-ups, invitations, logouts … by outcome).
+    metrics::counter!("careid_events_total", "kind" => event.kind.to_string()).increment(1);
     let row = AuditEvent {
         id: uuid::Uuid::now_v7().to_string(),
         at: state.clock.now(),

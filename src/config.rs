@@ -254,9 +254,11 @@ impl Config {
             })?;
             figment = figment.merge(Toml::file_exact(path));
         }
-        let env = Env::prefixed("CAREID_")
-            .split("__")
-            .filter(|key| !NON_CONFIG_ENV.contains(&key.as_str()) && !key.as_str().starts_with("test_"));
+        let env = Env::prefixed("CAREID_").split("__").filter(|key| {
+            // Keys arrive as written in the environment (usually upper case).
+            let key = key.as_str().to_ascii_lowercase();
+            !NON_CONFIG_ENV.contains(&key.as_str()) && !key.starts_with("test_")
+        });
         figment = figment.merge(env);
         let config: Config = figment.extract().map_err(describe)?;
         config.validate()
@@ -417,4 +419,21 @@ fn list_or_comma_string<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<IpNet>, D
                 .map_err(|_| serde::de::Error::custom(format!("{s:?} is not an IP address or CIDR range")))
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn test_and_config_path_variables_are_not_configuration_keys() {
+        figment::Jail::expect_with(|jail| {
+            jail.set_env("CAREID_TEST_DATABASE_URL", "postgres://x/y");
+            jail.set_env("CAREID_CONFIG", "elsewhere.toml");
+            jail.set_env("CAREID_LISTEN", "127.0.0.1:9999");
+            let config = Config::load(None).map_err(|e| e.0)?;
+            assert_eq!(config.listen.port(), 9999);
+            Ok(())
+        });
+    }
 }

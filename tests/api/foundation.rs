@@ -154,3 +154,18 @@ async fn metrics_count_requests_by_route_pattern_and_status() {
     assert!(!text.contains("no-such-page-xyz"), "raw paths must not become labels");
     assert!(text.contains("http_request_duration_seconds_bucket"), "{text}");
 }
+
+#[tokio::test]
+async fn metrics_count_sign_ins_and_issued_tokens() {
+    let app = TestApp::spawn().await;
+    crate::flows::add_portal_client(&app, json!({})).await;
+    app.add_user(crate::flows::CLINICIAN, crate::flows::PASSWORD, careid::accounts::Role::Clinician).await;
+    crate::flows::portal_tokens(&app, "openid", crate::flows::CLINICIAN).await;
+    let (status, _) =
+        crate::flows::token_request(&app, &[("grant_type", "password")], crate::flows::PORTAL).await;
+    assert_eq!(status, 400);
+    let text = app.get("/metrics").await.text().await.unwrap();
+    assert!(text.contains(r#"careid_events_total{kind="login.success"}"#), "{text}");
+    assert!(text.contains(r#"careid_tokens_issued_total{grant_type="authorization_code"}"#), "{text}");
+    assert!(text.contains(r#"careid_token_errors_total{error="unsupported_grant_type"}"#), "{text}");
+}

@@ -40,15 +40,27 @@ pub async fn token(
             });
         }
         match grant_type.as_str() {
-            "authorization_code" => authorization_code::exchange(&state, &client, &params).await,
-            "refresh_token" => refresh_token::exchange(&state, &client, &params).await,
-            "client_credentials" => client_credentials::exchange(&state, &client, &params).await,
+            "authorization_code" => authorization_code::exchange(&state, &client, &params)
+                .await
+                .map(|b| ("authorization_code", b)),
+            "refresh_token" => {
+                refresh_token::exchange(&state, &client, &params).await.map(|b| ("refresh_token", b))
+            }
+            "client_credentials" => client_credentials::exchange(&state, &client, &params)
+                .await
+                .map(|b| ("client_credentials", b)),
             other => Err(unsupported(other)),
         }
     };
     match outcome.await {
-        Ok(body) => no_store(Json(body).into_response()),
-        Err(e) => e.into_response(),
+        Ok((grant_type, body)) => {
+            metrics::counter!("careid_tokens_issued_total", "grant_type" => grant_type).increment(1);
+            no_store(Json(body).into_response())
+        }
+        Err(e) => {
+            metrics::counter!("careid_token_errors_total", "error" => e.code.as_str()).increment(1);
+            e.into_response()
+        }
     }
 }
 
