@@ -54,6 +54,14 @@ async fn render(
         .map(|s| json!({ "sid": s.sid, "created_at": s.created_at, "last_seen": s.last_seen, "current": s.sid == current.session.sid }))
         .collect();
     let deployment = state.store.deployment(&user.deployment_id).await.ok().flatten();
+    let accepted: Vec<_> = state
+        .store
+        .acceptances(&user.id)
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(document, version, at)| json!({ "document": document, "version": version, "accepted_at": at }))
+        .collect();
     state.templates.page(
         status,
         "account.html",
@@ -65,6 +73,7 @@ async fn render(
             },
             "deployment": deployment.map(|d| d.name),
             "sessions": sessions,
+            "accepted": accepted,
             "notice": notice,
             "error": error,
         }),

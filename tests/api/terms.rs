@@ -59,6 +59,9 @@ async fn new_terms_are_accepted_once_per_version_before_returning_to_the_client(
     assert_eq!(events.iter().filter(|e| e.kind == "terms.accepted").count(), 2);
 
     assert!(browser.visit(&url(&app, &[])).await.params().contains_key("code"), "accepted once");
+    let (_, _, account) = browser.visit("/account").await.page();
+    let listed = account.split(r#"id="accepted""#).nth(1).unwrap_or_default();
+    assert!(listed.contains("terms version v1") && listed.contains("disclaimer version d1"), "{account}");
     set_versions(&app, "v2", "d1").await;
     let params = browser.visit(&url(&app, &[("prompt", "none")])).await.params();
     assert_eq!(params["error"], "interaction_required");
