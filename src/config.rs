@@ -39,6 +39,9 @@ pub struct Config {
     /// Peers whose `X-Forwarded-For` is believed (addresses or CIDR ranges).
     #[serde(deserialize_with = "list_or_comma_string")]
     pub trusted_proxies: Vec<IpNet>,
+    /// A PEM file of extra CA certificates careid's outbound HTTP (back-channel
+    /// logout) trusts besides the public web PKI, e.g. a private CA.
+    pub outbound_ca_file: Option<PathBuf>,
     pub keys: KeysConfig,
     pub passwords: PasswordConfig,
     pub session: SessionConfig,
@@ -215,6 +218,7 @@ impl Default for Config {
             keys_dir: PathBuf::from("keys"),
             log_format: LogFormat::Human,
             trusted_proxies: Vec::new(),
+            outbound_ca_file: None,
             keys: KeysConfig::default(),
             passwords: PasswordConfig::default(),
             session: SessionConfig::default(),

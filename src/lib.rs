@@ -117,12 +117,16 @@ pub async fn open_services(config: Config, options: Options) -> Result<Services,
             DeploymentError::Store(e) => StartupError::Unavailable(e.to_string()),
         },
     )?;
-    let http = reqwest::Client::builder()
+    let mut http = reqwest::Client::builder()
         .timeout(Duration::from_secs(10))
         .redirect(reqwest::redirect::Policy::none())
-        .user_agent(concat!("careid/", env!("CARGO_PKG_VERSION")))
-        .build()
-        .map_err(|e| StartupError::Unavailable(format!("HTTP client: {e}")))?;
+        .user_agent(concat!("careid/", env!("CARGO_PKG_VERSION")));
+    if let Some(path) = &config.outbound_ca_file {
+        for cert in outbound_cas(path).map_err(StartupError::Config)? {
+            http = http.add_root_certificate(cert);
+        }
+    }
+    let http = http.build().map_err(|e| StartupError::Unavailable(format!("HTTP client: {e}")))?;
     let keyring = Keyring::open(
         store.clone(),
         Sealer::new(&kek),
@@ -146,6 +150,17 @@ pub async fn open_services(config: Config, options: Options) -> Result<Services,
         metrics: telemetry::metrics_handle(),
         backchannel_wake: tokio::sync::Notify::new(),
     })
+}
+
+/// The certificates of `outbound_ca_file`; at least one, or a configuration error.
+fn outbound_cas(path: &std::path::Path) -> Result<Vec<reqwest::Certificate>, String> {
+    let pem = std::fs::read(path).map_err(|e| format!("outbound_ca_file {}: {e}", path.display()))?;
+    let certs = reqwest::Certificate::from_pem_bundle(&pem)
+        .map_err(|e| format!("outbound_ca_file {}: {e}", path.display()))?;
+    if certs.is_empty() {
+        return Err(format!("outbound_ca_file {}: no PEM certificate in it", path.display()));
+    }
+    Ok(certs)
 }
 
 /// A started careid: its state, its router and its background work.

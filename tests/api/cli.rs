@@ -212,3 +212,16 @@ async fn a_busy_port_is_one_line_and_exit_1() {
     cmd.env("CAREID_LISTEN", format!("127.0.0.1:{port}")).arg("serve");
     assert_fails(&run(&mut cmd), 1, &format!("cannot listen on 127.0.0.1:{port}"));
 }
+
+#[tokio::test]
+async fn an_unusable_outbound_ca_file_is_a_configuration_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut cmd = careid(dir.path()).await;
+    cmd.env("CAREID_OUTBOUND_CA_FILE", dir.path().join("missing.pem")).args(["keys", "list"]);
+    assert_fails(&run(&mut cmd), 2, "outbound_ca_file");
+    let empty = dir.path().join("empty.pem");
+    std::fs::write(&empty, "not a certificate").unwrap();
+    let mut cmd = careid(dir.path()).await;
+    cmd.env("CAREID_OUTBOUND_CA_FILE", &empty).args(["keys", "list"]);
+    assert_fails(&run(&mut cmd), 2, "outbound_ca_file");
+}
