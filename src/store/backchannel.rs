@@ -4,7 +4,8 @@ use serde::Serialize;
 
 use super::{Store, StoreError, on_pool};
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+/// No `Debug`: the row carries a live logout token.
+#[derive(Clone, Serialize, sqlx::FromRow)]
 pub struct Delivery {
     pub id: String,
     pub client_id: String,

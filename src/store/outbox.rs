@@ -2,7 +2,8 @@
 
 use super::{Store, StoreError, on_pool};
 
-#[derive(Debug, Clone, sqlx::FromRow)]
+/// No `Debug`: bodies carry single-use links.
+#[derive(Clone, sqlx::FromRow)]
 pub struct OutgoingEmail {
     pub id: String,
     pub recipient: String,

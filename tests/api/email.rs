@@ -37,7 +37,10 @@ async fn wait_for_row(app: &TestApp, done: impl Fn(&careid::store::OutgoingEmail
         }
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
-    panic!("outbox row never reached the expected state: {:?}", app.emails().await.first());
+    panic!(
+        "outbox row never reached the expected state: {:?}",
+        app.emails().await.first().map(|e| (&e.subject, e.attempts, e.sent_at, &e.last_error))
+    );
 }
 
 #[tokio::test]
