@@ -3,6 +3,7 @@
 
 use serde::Serialize;
 
+use super::users::insert_user_query;
 use super::{Store, StoreError, on_pool};
 use crate::accounts::{NewUser, User};
 
@@ -120,11 +121,6 @@ impl Store {
         let user_id = uuid::Uuid::now_v7().to_string();
         let claim = "UPDATE invitations SET redeemed_at = $1, redeemed_by = NULL \
                      WHERE token_hash = $2 AND redeemed_at IS NULL AND revoked_at IS NULL AND expires_at > $1";
-        let insert = "INSERT INTO users (id, email, email_normalized, name, given_name, family_name, role, \
-            deployment_id, password_hash, email_verified, phone_verified, status, failed_logins, \
-            sessions_valid_after, created_at, updated_at, verify_by) \
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, FALSE, 'active', 0, 0, $11, $11, $12) \
-            ON CONFLICT (email_normalized) DO NOTHING";
         let link = "UPDATE invitations SET redeemed_by = $1 WHERE token_hash = $2";
         macro_rules! redeem {
             ($pool:expr) => {{
@@ -134,19 +130,7 @@ impl Store {
                 if claimed == 0 {
                     return Ok(Redemption::NotOpen);
                 }
-                let inserted = sqlx::query(insert)
-                    .bind(&user_id)
-                    .bind(new.email.as_str())
-                    .bind(new.email.as_str())
-                    .bind(&new.name)
-                    .bind(&new.given_name)
-                    .bind(&new.family_name)
-                    .bind(new.role.as_str())
-                    .bind(&new.deployment_id)
-                    .bind(&new.password_hash)
-                    .bind(new.email_verified)
-                    .bind(now)
-                    .bind(verify_by)
+                let inserted = insert_user_query!(&user_id, new, now, verify_by)
                     .execute(&mut *tx)
                     .await?
                     .rows_affected();

@@ -16,7 +16,7 @@ mod keys;
 mod meta;
 mod outbox;
 mod user_sessions;
-mod users;
+pub(crate) mod users;
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;

@@ -7,28 +7,39 @@ const COLUMNS: &str = "id, email, email_normalized, name, given_name, family_nam
     password_hash, email_verified, phone_number, phone_verified, status, failed_logins, locked_until, \
     sessions_valid_after, created_at, updated_at, verify_by, verification_reminded_at";
 
+/// Creating a user: `$1` id, then the [`NewUser`] fields, `$11` now, `$12` verify_by;
+/// nothing happens when the email is taken. Bound by [`insert_user_query!`].
+pub(super) const INSERT_USER: &str = "INSERT INTO users (id, email, email_normalized, name, given_name, \
+    family_name, role, deployment_id, password_hash, email_verified, phone_verified, status, failed_logins, \
+    sessions_valid_after, created_at, updated_at, verify_by) \
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, FALSE, 'active', 0, 0, $11, $11, $12) \
+    ON CONFLICT (email_normalized) DO NOTHING";
+
+/// [`INSERT_USER`] with its parameters bound.
+macro_rules! insert_user_query {
+    ($id:expr, $new:expr, $now:expr, $verify_by:expr) => {
+        sqlx::query($crate::store::users::INSERT_USER)
+            .bind($id)
+            .bind($new.email.as_str())
+            .bind($new.email.as_str())
+            .bind(&$new.name)
+            .bind(&$new.given_name)
+            .bind(&$new.family_name)
+            .bind($new.role.as_str())
+            .bind(&$new.deployment_id)
+            .bind(&$new.password_hash)
+            .bind($new.email_verified)
+            .bind($now)
+            .bind($verify_by)
+    };
+}
+pub(super) use insert_user_query;
+
 impl Store {
     /// Creates a user; `Ok(None)` when the email is already taken.
     pub async fn insert_user(&self, new: &NewUser, now: i64) -> Result<Option<User>, StoreError> {
         let id = uuid::Uuid::now_v7().to_string();
-        let sql = "INSERT INTO users (id, email, email_normalized, name, given_name, family_name, role, \
-            deployment_id, password_hash, email_verified, phone_verified, status, failed_logins, \
-            sessions_valid_after, created_at, updated_at) \
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, FALSE, $11, 0, 0, $12, $12) \
-            ON CONFLICT (email_normalized) DO NOTHING";
-        let inserted = on_pool!(self, pool => sqlx::query(sql)
-            .bind(&id)
-            .bind(new.email.as_str())
-            .bind(new.email.as_str())
-            .bind(&new.name)
-            .bind(&new.given_name)
-            .bind(&new.family_name)
-            .bind(new.role.as_str())
-            .bind(&new.deployment_id)
-            .bind(&new.password_hash)
-            .bind(new.email_verified)
-            .bind(Status::Active.as_str())
-            .bind(now)
+        let inserted = on_pool!(self, pool => insert_user_query!(&id, new, now, None::<i64>)
             .execute(pool).await.map(|r| r.rows_affected()))?;
         if inserted == 0 {
             return Ok(None);
