@@ -256,7 +256,11 @@ impl Config {
         }
         let env = Env::prefixed("CAREID_")
             .split("__")
-            .filter(|key| !NON_CONFIG_ENV.contains(&key.as_str()) && !key.as_str().starts_with("test_"));
+            // Names arrive in the case they were set (CAREID_TEST_…), hence the lower-casing.
+            .filter(|key| {
+                let key = key.as_str().to_ascii_lowercase();
+                !NON_CONFIG_ENV.contains(&key.as_str()) && !key.starts_with("test_")
+            });
         figment = figment.merge(env);
         let config: Config = figment.extract().map_err(describe)?;
         config.validate()

@@ -160,7 +160,6 @@ pub async fn build(config: Config, options: Options) -> Result<Careid, StartupEr
     let background = vec![
         tokio::spawn(housekeeping(state.clone())),
         tokio::spawn(oidc::backchannel::delivery::deliver_forever(state.clone())),
-        tokio::spawn(reload_keys(state.clone())),
         tokio::spawn(notify::outbox_sender::run(state.clone(), transport)),
         tokio::spawn(onboarding::verification::remind_periodically(state.clone())),
     ];

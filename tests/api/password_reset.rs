@@ -5,7 +5,7 @@ use careid::accounts::Role;
 use serde_json::{Value, json};
 
 use crate::browser::{Browser, hidden};
-use crate::code_flow::{
+use crate::flows::{
     PASSWORD, PORTAL_REDIRECT, PORTAL_SECRET, add_portal_client, serde_urlencoded, token_request,
 };
 use crate::helpers::TestApp;
