@@ -26,6 +26,7 @@ mod refresh_tokens;
 mod revocation;
 mod signing_keys;
 mod signup;
+mod sms_providers;
 mod smtp_sink;
 mod token_endpoint;
 mod userinfo;
