@@ -1,6 +1,7 @@
 //! Text messages with one-time codes: the message format, the providers and
 //! the fallback between them.
 
+pub mod codes;
 pub mod config;
 mod outbox;
 mod twilio;
