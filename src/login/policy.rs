@@ -1,10 +1,12 @@
 //! Whether a sign-in needs a second factor: the person's choice, their role,
-//! their deployment, or the request's `acr_values` / essential `acr` claim.
+//! their deployment, the client's minimum level, or the request's
+//! `acr_values` / essential `acr` claim.
 
 use super::acr;
 use super::session::Session;
 use crate::AppState;
 use crate::accounts::User;
+use crate::clients::Client;
 use crate::oidc::authorize::request::AuthorizationRequest;
 use crate::store::StoreError;
 
@@ -13,7 +15,7 @@ pub enum Needed {
     Enough,
     /// The session must add a second factor first (step-up).
     SecondFactor,
-    /// An essential `acr` careid cannot give yet (phishing-resistant).
+    /// A required `acr` careid cannot give yet (phishing-resistant).
     Unmet,
 }
 
@@ -46,11 +48,16 @@ fn essential_acr(request: &AuthorizationRequest) -> Option<Vec<String>> {
 
 pub async fn check(
     state: &AppState,
+    client: &Client,
     request: &AuthorizationRequest,
     user: &User,
     session: &Session,
 ) -> Result<Needed, StoreError> {
     let essential = essential_acr(request);
+    // A client that insists on a passkey never gets a token below it.
+    if client.min_acr.as_deref() == Some(acr::PHISHING_RESISTANT) && session.acr != acr::PHISHING_RESISTANT {
+        return Ok(Needed::Unmet);
+    }
     if let Some(values) = &essential {
         // A passkey level is reserved: SMS cannot reach it.
         if !values.is_empty() && values.iter().all(|v| v == acr::PHISHING_RESISTANT) {
@@ -63,7 +70,8 @@ pub async fn check(
         let known: Vec<&String> = values.iter().filter(|v| acr::SUPPORTED.contains(&v.as_str())).collect();
         !known.is_empty() && !known.iter().any(|v| *v == acr::PASSWORD)
     };
-    let wanted = asked(&request.acr_values)
+    let wanted = client.min_acr.as_deref() == Some(acr::MFA)
+        || asked(&request.acr_values)
         || essential.as_deref().is_some_and(asked)
         || user_requires(state, user).await?;
     Ok(if wanted && !is_multi_factor(&session.acr) { Needed::SecondFactor } else { Needed::Enough })

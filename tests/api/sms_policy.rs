@@ -133,3 +133,68 @@ async fn a_code_from_one_sign_in_does_not_work_in_another() {
         assert_eq!(status, StatusCode::UNAUTHORIZED);
     }
 }
+
+#[tokio::test]
+async fn a_client_requiring_mfa_gets_a_step_up_from_a_password_session() {
+    let app = spawn(|_| {}).await;
+    app.add_user(PATIENT, PASSWORD, Role::Patient).await;
+    app.add_client(json!({
+        "id": "records", "name": "Health Records", "public": true, "first_party": true,
+        "redirect_uris": ["com.example.records:/cb"], "min_acr": MFA
+    }))
+    .await;
+    let browser = Browser::new(&app);
+    browser.sign_in(&app_url(&app, &[]), PATIENT, PASSWORD).await.params();
+    let query = [
+        ("response_type", "code"),
+        ("client_id", "records"),
+        ("redirect_uri", "com.example.records:/cb"),
+        ("scope", "openid"),
+        ("code_challenge", "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"),
+        ("code_challenge_method", "S256"),
+    ];
+    let url = format!("{}/authorize?{}", app.base, crate::flows::serde_urlencoded(&query));
+    let (_, at, page) = browser.visit(&url).await.page();
+    assert!(at.contains("/login/sms"), "{at}");
+    let (_, _, page) = enrol(&browser, &page, MOBILE).await.page();
+    let params = submit_code(&browser, &page, &last_code(&app)).await.params();
+    assert!(params.contains_key("code"), "{params:?}");
+}
+
+#[tokio::test]
+async fn a_client_requiring_a_passkey_level_is_refused_with_unmet_requirements() {
+    let app = spawn(|_| {}).await;
+    app.add_user(CLINICIAN, PASSWORD, Role::Clinician).await;
+    app.add_client(json!({
+        "id": "strict", "name": "Strict", "secret": crate::flows::PORTAL_SECRET, "first_party": true,
+        "redirect_uris": ["https://strict.example/cb"], "min_acr": "urn:careid:acr:phishing-resistant"
+    }))
+    .await;
+    let query = [
+        ("response_type", "code"),
+        ("client_id", "strict"),
+        ("redirect_uri", "https://strict.example/cb"),
+        ("scope", "openid"),
+    ];
+    let url = format!("{}/authorize?{}", app.base, crate::flows::serde_urlencoded(&query));
+    let params = Browser::new(&app).sign_in(&url, CLINICIAN, PASSWORD).await.params();
+    assert_eq!(params["error"], "unmet_authentication_requirements");
+}
+
+#[tokio::test]
+async fn repeated_wrong_codes_lock_the_second_step_durably() {
+    let app = spawn(|c| c.sms.max_failures = 3).await;
+    app.add_user(CLINICIAN, PASSWORD, Role::Clinician).await;
+    let browser = Browser::new(&app);
+    let page = to_code_page(&app, &browser, &portal_url(&app, &[]), CLINICIAN).await;
+    let wrong = if last_code(&app) == "000000" { "111111" } else { "000000" };
+    submit_code(&browser, &page, wrong).await.page();
+    submit_code(&browser, &page, wrong).await.page();
+    let (status, _, body) = submit_code(&browser, &page, wrong).await.page();
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(body.contains("locked for 15 minutes"), "{body}");
+    let user = app.state.store.user_by_email(CLINICIAN).await.unwrap().unwrap();
+    assert_eq!(user.sms_failures, 3);
+    let (status, _, _) = submit_code(&browser, &page, &last_code(&app)).await.page();
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "even the right code waits for the lock");
+}

@@ -155,12 +155,12 @@ async fn next_step(
         };
         return Ok(respond::redirect(&format!("/login?tx={}", tx.id)));
     };
-    match policy::check(state, request, &user, &current.session).await? {
+    match policy::check(state, client, request, &user, &current.session).await? {
         policy::Needed::Enough => {}
         policy::Needed::Unmet => {
             let e = OAuthError::new(
                 ErrorCode::UnmetAuthenticationRequirements,
-                "the essential acr cannot be satisfied",
+                "the required acr cannot be satisfied",
             );
             return Err(Step::Client(e));
         }
