@@ -12,6 +12,8 @@ use crate::AppState;
 use crate::accounts::User;
 use crate::audit::{self, Event, Origin};
 use crate::crypto::random;
+use crate::factors::phone::PhoneNumber;
+use crate::login::policy;
 use crate::login::session::{self, Current};
 use crate::oidc::authorize::respond::redirect;
 use crate::web::client_ip::ClientIp;
@@ -26,7 +28,10 @@ fn csrf(current: &Current) -> String {
 }
 
 /// The signed-in person, or `None` when the browser has no live session.
-async fn signed_in(state: &AppState, headers: &HeaderMap) -> Result<Option<(Current, User)>, PageError> {
+pub(super) async fn signed_in(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> Result<Option<(Current, User)>, PageError> {
     let Some(current) = session::current(state, headers).await? else { return Ok(None) };
     let user = state.store.user_by_id(&current.session.user_id).await?;
     Ok(user
@@ -42,7 +47,7 @@ pub async fn show(State(state): State<AppState>, headers: HeaderMap) -> Response
     }
 }
 
-async fn render(
+pub(super) async fn render(
     state: &AppState,
     current: &Current,
     user: &User,
@@ -57,6 +62,8 @@ async fn render(
         .map(|s| json!({ "sid": s.sid, "created_at": s.created_at, "last_seen": s.last_seen, "current": s.sid == current.session.sid }))
         .collect();
     let deployment = state.store.deployment(&user.deployment_id).await.ok().flatten();
+    let required = policy::policy_requires(state, user).await.unwrap_or(true);
+    let phone = user.verified_phone().and_then(|p| PhoneNumber::parse(p).ok()).map(|p| p.masked());
     state.templates.page(
         status,
         "account.html",
@@ -68,6 +75,7 @@ async fn render(
             },
             "deployment": deployment.map(|d| d.name),
             "sessions": sessions,
+            "two_step": { "enabled": user.two_step_enabled || required, "required": required, "phone": phone },
             "notice": notice,
             "error": error,
         }),
@@ -75,7 +83,7 @@ async fn render(
 }
 
 /// Reads a posted account form: the session, the user and the fields, after the CSRF check.
-async fn form(
+pub(super) async fn form(
     state: &AppState,
     headers: &HeaderMap,
     body: &[u8],

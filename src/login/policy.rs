@@ -26,7 +26,12 @@ pub fn is_multi_factor(level: &str) -> bool {
 
 /// Whether `user` must use a second factor whatever the request says.
 pub async fn user_requires(state: &AppState, user: &User) -> Result<bool, StoreError> {
-    if user.two_step_enabled || user.role().is_some_and(|r| state.config.mfa.required_roles.contains(&r)) {
+    Ok(user.two_step_enabled || policy_requires(state, user).await?)
+}
+
+/// Whether the role or deployment requires two steps (so the person cannot turn them off).
+pub async fn policy_requires(state: &AppState, user: &User) -> Result<bool, StoreError> {
+    if user.role().is_some_and(|r| state.config.mfa.required_roles.contains(&r)) {
         return Ok(true);
     }
     Ok(state.store.deployment(&user.deployment_id).await?.is_some_and(|d| d.mfa_required))

@@ -26,6 +26,7 @@ mod refresh_tokens;
 mod revocation;
 mod signing_keys;
 mod signup;
+mod sms_account;
 mod sms_policy;
 mod sms_providers;
 mod sms_signin;
