@@ -255,10 +255,10 @@ impl ClientSpec {
         if !(0..=300).contains(&grace) {
             return Err(at("refresh_grace_secs must be between 0 and 300".into()));
         }
-        if let Some(level) = &self.min_acr {
-            if !crate::login::acr::SUPPORTED.contains(&level.as_str()) {
-                return Err(at(format!("min_acr: unknown level {level:?}")));
-            }
+        if let Some(level) = &self.min_acr
+            && !crate::login::acr::SUPPORTED.contains(&level.as_str())
+        {
+            return Err(at(format!("min_acr: unknown level {level:?}")));
         }
         Ok(Client {
             name: self.name.trim().to_string(),

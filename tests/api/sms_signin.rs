@@ -38,9 +38,7 @@ pub fn last_code(app: &TestApp) -> String {
     let all = texts(app);
     let text = all.last().expect("a text was sent")["text"].as_str().unwrap().to_string();
     let last = text.lines().last().unwrap();
-    let host = format!("@localhost #");
-    assert!(last.starts_with(&host), "{last}");
-    last[host.len()..].to_string()
+    last.strip_prefix("@localhost #").unwrap_or_else(|| panic!("not origin-bound: {last}")).to_string()
 }
 
 pub fn portal_url(app: &TestApp, extra: &[(&str, &str)]) -> String {

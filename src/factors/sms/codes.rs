@@ -129,12 +129,11 @@ pub async fn send(
 ) -> Result<(), CodeError> {
     locked(state, user)?;
     let now = state.clock.now();
-    if let Some(bytes) = state.ephemeral.get(&key(challenge)).await? {
-        if let Ok(old) = serde_json::from_slice::<Stored>(&bytes) {
-            if now - old.sent_at < RESEND_AFTER_SECS {
-                return Err(CodeError::TooSoon { retry_after: RESEND_AFTER_SECS - (now - old.sent_at) });
-            }
-        }
+    if let Some(bytes) = state.ephemeral.get(&key(challenge)).await?
+        && let Ok(old) = serde_json::from_slice::<Stored>(&bytes)
+        && now - old.sent_at < RESEND_AFTER_SECS
+    {
+        return Err(CodeError::TooSoon { retry_after: RESEND_AFTER_SECS - (now - old.sent_at) });
     }
     let limits = &state.config.sms;
     let windows = [
