@@ -145,3 +145,60 @@ async fn the_embedded_default_appends_json_lines_to_the_outbox() {
     assert_eq!(lines[0], json!({"time": 10, "to": "+447400123456", "text": "first"}));
     assert_eq!(lines[1]["text"], "second\n@h #1");
 }
+
+/// A fake SNS endpoint: checks the SigV4 header's shape and the Publish form, answers XML.
+async fn fake_sns(status: StatusCode, xml: &'static str) -> (url::Url, Seen) {
+    let seen: Seen = Arc::default();
+    let handler = move |State(seen): State<Seen>, uri: Uri, headers: HeaderMap, form: Bytes| async move {
+        assert_eq!(headers["content-type"], "application/x-www-form-urlencoded; charset=utf-8");
+        let date = headers["x-amz-date"].to_str().unwrap().to_string();
+        assert!(date.len() == 16 && date.ends_with('Z'), "{date}");
+        let auth = headers["authorization"].to_str().unwrap().to_string();
+        let credential =
+            format!("AWS4-HMAC-SHA256 Credential=AKIDTEST/{}/eu-west-2/sns/aws4_request, ", &date[..8]);
+        assert!(auth.starts_with(&credential), "{auth}");
+        assert!(auth.contains("SignedHeaders=content-type;host;x-amz-date, Signature="), "{auth}");
+        let fields = url::form_urlencoded::parse(&form).into_owned().collect();
+        seen.lock().unwrap().push((uri.path().to_string(), Some(auth), fields));
+        (status, [("content-type", "text/xml")], xml).into_response()
+    };
+    let app = Router::new().route("/", post(handler)).with_state(seen.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}/", listener.local_addr().unwrap()).parse().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    (base, seen)
+}
+
+fn sns(base: url::Url) -> ProviderConfig {
+    ProviderConfig::Sns {
+        access_key_id: "AKIDTEST".into(),
+        secret_access_key: Secret::new("secret"),
+        region: "eu-west-2".into(),
+        base_url: Some(base),
+    }
+}
+
+#[tokio::test]
+async fn sns_gets_a_sigv4_signed_publish_to_the_phone_number() {
+    let ok = "<PublishResponse><PublishResult><MessageId>m-1</MessageId></PublishResult></PublishResponse>";
+    let (base, seen) = fake_sns(StatusCode::OK, ok).await;
+    delivery(sns(base), None)
+        .send(&reqwest::Client::new(), &number(), "code 1", 1_440_938_160)
+        .await
+        .unwrap();
+    let seen = seen.lock().unwrap();
+    let (_, _, fields) = &seen[0];
+    assert_eq!(field(fields, "Action"), "Publish");
+    assert_eq!(field(fields, "Version"), "2010-03-31");
+    assert_eq!(field(fields, "PhoneNumber"), "+447400123456");
+    assert_eq!(field(fields, "Message"), "code 1");
+}
+
+#[tokio::test]
+async fn an_sns_error_response_is_a_failure() {
+    let error = "<ErrorResponse><Error><Type>Sender</Type><Code>InvalidParameter</Code>\
+        <Message>Invalid parameter: PhoneNumber</Message></Error><RequestId>r</RequestId></ErrorResponse>";
+    let (base, _) = fake_sns(StatusCode::BAD_REQUEST, error).await;
+    let e = delivery(sns(base), None).send(&reqwest::Client::new(), &number(), "x", 0).await.unwrap_err();
+    assert!(e.to_string().contains("InvalidParameter"), "{e}");
+}

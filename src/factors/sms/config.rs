@@ -62,6 +62,16 @@ pub enum ProviderConfig {
         #[serde(default = "vonage_base")]
         base_url: Url,
     },
+    /// Amazon SNS `Publish` (SigV4-signed).
+    Sns {
+        access_key_id: String,
+        #[serde(skip_serializing)]
+        secret_access_key: Secret,
+        /// For example `eu-west-2`.
+        region: String,
+        /// Unset: `https://sns.{region}.amazonaws.com/`.
+        base_url: Option<Url>,
+    },
 }
 
 fn twilio_base() -> Url {

@@ -4,6 +4,7 @@
 pub mod codes;
 pub mod config;
 mod outbox;
+mod sns;
 mod twilio;
 mod vonage;
 
@@ -32,6 +33,7 @@ pub enum Sender {
     Outbox(outbox::Outbox),
     Twilio(twilio::Twilio),
     Vonage(vonage::Vonage),
+    Sns(sns::Sns),
 }
 
 impl Sender {
@@ -53,6 +55,14 @@ impl Sender {
                     from: from.clone(),
                 })
             }
+            ProviderConfig::Sns { access_key_id, secret_access_key, region, base_url } => {
+                Sender::Sns(sns::Sns {
+                    base: base_url.clone().unwrap_or_else(|| sns_endpoint(region)),
+                    region: region.clone(),
+                    access_key_id: access_key_id.clone(),
+                    secret_access_key: secret_access_key.clone(),
+                })
+            }
         }
     }
 
@@ -61,6 +71,7 @@ impl Sender {
             Sender::Outbox(_) => "outbox",
             Sender::Twilio(_) => "twilio",
             Sender::Vonage(_) => "vonage",
+            Sender::Sns(_) => "sns",
         }
     }
 
@@ -75,8 +86,14 @@ impl Sender {
             Sender::Outbox(o) => o.send(to, text, now).await,
             Sender::Twilio(t) => t.send(http, to, text).await,
             Sender::Vonage(v) => v.send(http, to, text).await,
+            Sender::Sns(s) => s.send(http, to, text, now).await,
         }
     }
+}
+
+fn sns_endpoint(region: &str) -> url::Url {
+    url::Url::parse(&format!("https://sns.{region}.amazonaws.com/"))
+        .unwrap_or_else(|_| url::Url::parse("https://sns.us-east-1.amazonaws.com/").expect("static URL"))
 }
 
 /// The configured provider and its fallback.
