@@ -11,6 +11,7 @@ use url::Url;
 
 use crate::accounts::password::PasswordConfig;
 use crate::clients::ClientSpec;
+use crate::factors::sms::SmsConfig;
 use crate::onboarding::deployments::DeploymentSpec;
 use crate::secret::Secret;
 
@@ -49,6 +50,8 @@ pub struct Config {
     pub backchannel: BackchannelConfig,
     pub smtp: SmtpConfig,
     pub onboarding: OnboardingConfig,
+    pub sms: SmsConfig,
+    pub mfa: MfaConfig,
     /// Clients declared here are created or updated at every start.
     pub clients: Vec<ClientSpec>,
     /// Deployments declared here are created or updated at every start.
@@ -149,6 +152,20 @@ impl Default for OnboardingConfig {
     }
 }
 
+/// Who must sign in with two factors, besides those who chose to and deployments that require it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MfaConfig {
+    /// Roles that always need a second factor (clinicians and admins by default).
+    pub required_roles: Vec<crate::accounts::Role>,
+}
+
+impl Default for MfaConfig {
+    fn default() -> Self {
+        MfaConfig { required_roles: vec![crate::accounts::Role::Clinician, crate::accounts::Role::Admin] }
+    }
+}
+
 impl Default for SessionConfig {
     fn default() -> Self {
         SessionConfig {
@@ -226,6 +243,8 @@ impl Default for Config {
             backchannel: BackchannelConfig::default(),
             smtp: SmtpConfig::default(),
             onboarding: OnboardingConfig::default(),
+            sms: SmsConfig::default(),
+            mfa: MfaConfig::default(),
             clients: Vec::new(),
             deployments: Vec::new(),
         }

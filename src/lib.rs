@@ -11,6 +11,7 @@ pub mod clock;
 pub mod config;
 pub mod crypto;
 pub mod ephemeral;
+pub mod factors;
 pub mod login;
 pub mod notify;
 pub mod oidc;
@@ -50,6 +51,8 @@ pub struct Services {
     pub http: reqwest::Client,
     pub templates: web::templates::Templates,
     pub email_templates: notify::email::EmailTemplates,
+    /// Text messages (one-time codes).
+    pub sms: factors::sms::Delivery,
     /// Wakes the email sender when a message is queued.
     pub mail_wakeup: Arc<tokio::sync::Notify>,
     pub store: Store,
@@ -135,8 +138,10 @@ pub async fn open_services(config: Config, options: Options) -> Result<Services,
         options.initial_keys.as_deref(),
     )
     .await?;
+    let sms = factors::sms::Delivery::from_config(&config.sms, &config.data_dir);
     Ok(Services {
         config,
+        sms,
         passwords,
         secrets,
         http,

@@ -1,9 +1,10 @@
-//! The account pages (`/account`): profile, password, sessions. careid signs
+//! The account pages (`/account`): profile, password, two-step verification, sessions. careid signs
 //! people in to them through its own authorization endpoint, as the internal
 //! public client `careid-account`, so there is one way to sign in.
 
 mod page;
 mod signin;
+mod two_step;
 
 use axum::Router;
 use axum::routing::{get, post};
@@ -19,4 +20,6 @@ pub fn routes() -> Router<AppState> {
         .route("/account/profile", post(page::update_profile))
         .route("/account/password", post(page::change_password))
         .route("/account/sessions/end", post(page::end_session))
+        .route("/account/two-step/on", post(two_step::turn_on))
+        .route("/account/two-step/off", post(two_step::turn_off))
 }

@@ -12,6 +12,8 @@ use crate::AppState;
 use crate::accounts::{User, password_policy};
 use crate::audit::{self, Event, Origin};
 use crate::crypto::random;
+use crate::factors::phone::PhoneNumber;
+use crate::login::policy;
 use crate::login::session::{self, Current};
 use crate::oidc::authorize::respond::redirect;
 use crate::web::client_ip::ClientIp;
@@ -23,7 +25,10 @@ fn csrf(current: &Current) -> String {
 }
 
 /// The signed-in person, or `None` when the browser has no live session.
-async fn signed_in(state: &AppState, headers: &HeaderMap) -> Result<Option<(Current, User)>, PageError> {
+pub(super) async fn signed_in(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> Result<Option<(Current, User)>, PageError> {
     let Some(current) = session::current(state, headers).await? else { return Ok(None) };
     let user = state.store.user_by_id(&current.session.user_id).await?;
     Ok(user
@@ -39,7 +44,7 @@ pub async fn show(State(state): State<AppState>, headers: HeaderMap) -> Response
     }
 }
 
-async fn render(
+pub(super) async fn render(
     state: &AppState,
     current: &Current,
     user: &User,
@@ -62,6 +67,8 @@ async fn render(
         .into_iter()
         .map(|(document, version, at)| json!({ "document": document, "version": version, "accepted_at": at }))
         .collect();
+    let required = policy::policy_requires(state, user).await.unwrap_or(true);
+    let phone = user.verified_phone().and_then(|p| PhoneNumber::parse(p).ok()).map(|p| p.masked());
     state.templates.page(
         status,
         "account.html",
@@ -74,6 +81,7 @@ async fn render(
             "deployment": deployment.map(|d| d.name),
             "sessions": sessions,
             "accepted": accepted,
+            "two_step": { "enabled": user.two_step_enabled || required, "required": required, "phone": phone },
             "notice": notice,
             "error": error,
         }),
@@ -81,7 +89,7 @@ async fn render(
 }
 
 /// Reads a posted account form: the session, the user and the fields, after the CSRF check.
-async fn form(
+pub(super) async fn form(
     state: &AppState,
     headers: &HeaderMap,
     body: &[u8],

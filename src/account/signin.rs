@@ -40,18 +40,31 @@ pub fn callback_url(state: &AppState) -> String {
 
 /// Sends a person without a session to sign in, coming back to /account.
 pub fn sign_in(state: &AppState) -> Response {
+    through_authorize(state, None)
+}
+
+/// Sends a signed-in person through the second step (enrolling a number if
+/// they have none), coming back to /account.
+pub fn step_up(state: &AppState) -> Response {
+    through_authorize(state, Some(crate::login::acr::MFA))
+}
+
+fn through_authorize(state: &AppState, acr_values: Option<&str>) -> Response {
     // The code is never redeemed: signing in is what the account pages need,
     // and the session cookie carries it. PKCE is required of public clients,
     // so the request carries a challenge nobody holds the verifier of.
-    let query = url::form_urlencoded::Serializer::new(String::new())
+    let mut query = url::form_urlencoded::Serializer::new(String::new());
+    query
         .append_pair("response_type", "code")
         .append_pair("client_id", ACCOUNT_CLIENT_ID)
         .append_pair("redirect_uri", &callback_url(state))
         .append_pair("scope", "openid")
         .append_pair("code_challenge", &random::token(32))
-        .append_pair("code_challenge_method", "S256")
-        .finish();
-    redirect(&format!("/authorize?{query}"))
+        .append_pair("code_challenge_method", "S256");
+    if let Some(acr) = acr_values {
+        query.append_pair("acr_values", acr);
+    }
+    redirect(&format!("/authorize?{}", query.finish()))
 }
 
 #[derive(Deserialize)]

@@ -120,6 +120,11 @@ pub struct User {
     /// The email must be verified before this moment (`None`: verified or exempt).
     pub verify_by: Option<i64>,
     pub verification_reminded_at: Option<i64>,
+    /// The person turned two-step verification on.
+    pub two_step_enabled: bool,
+    /// Wrong SMS codes in a row, and the lock they led to.
+    pub sms_failures: i64,
+    pub sms_locked_until: Option<i64>,
 }
 
 impl User {
@@ -129,6 +134,11 @@ impl User {
 
     pub fn is_active(&self) -> bool {
         self.status == Status::Active.as_str()
+    }
+
+    /// The phone number, once a code sent to it was entered.
+    pub fn verified_phone(&self) -> Option<&str> {
+        self.phone_number.as_deref().filter(|_| self.phone_verified)
     }
 
     pub fn is_locked(&self, now: i64) -> bool {

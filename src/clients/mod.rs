@@ -77,6 +77,8 @@ pub struct Client {
     pub id_token_ttl: i64,
     pub refresh_token_ttl: i64,
     pub refresh_grace_secs: i64,
+    /// The weakest `acr` this client accepts (`None`: a password is enough).
+    pub min_acr: Option<String>,
     pub created_at: i64,
     pub updated_at: i64,
 }
@@ -118,6 +120,7 @@ impl Client {
             id_token_ttl: Some(self.id_token_ttl),
             refresh_token_ttl: Some(self.refresh_token_ttl),
             refresh_grace_secs: Some(self.refresh_grace_secs),
+            min_acr: self.min_acr.clone(),
         }
     }
 }
@@ -165,6 +168,9 @@ pub struct ClientSpec {
     pub refresh_token_ttl: Option<i64>,
     #[serde(default)]
     pub refresh_grace_secs: Option<i64>,
+    /// The weakest `acr` this client accepts, e.g. `urn:careid:acr:mfa`.
+    #[serde(default)]
+    pub min_acr: Option<String>,
 }
 
 pub const MIN_SECRET_LEN: usize = 32;
@@ -255,6 +261,11 @@ impl ClientSpec {
         if !(0..=300).contains(&grace) {
             return Err(at("refresh_grace_secs must be between 0 and 300".into()));
         }
+        if let Some(level) = &self.min_acr
+            && !crate::login::acr::SUPPORTED.contains(&level.as_str())
+        {
+            return Err(at(format!("min_acr: unknown level {level:?}")));
+        }
         Ok(Client {
             name: self.name.trim().to_string(),
             public: self.public,
@@ -274,6 +285,7 @@ impl ClientSpec {
             id_token_ttl: ttl(self.id_token_ttl, 600, "id_token_ttl")?,
             refresh_token_ttl: ttl(self.refresh_token_ttl, 30 * 86_400, "refresh_token_ttl")?,
             refresh_grace_secs: grace,
+            min_acr: self.min_acr,
             created_at: now,
             updated_at: now,
             id,
@@ -306,6 +318,7 @@ mod tests {
             id_token_ttl: None,
             refresh_token_ttl: None,
             refresh_grace_secs: None,
+            min_acr: None,
         }
     }
 

@@ -11,3 +11,7 @@ pub const PHISHING_RESISTANT: &str = "urn:careid:acr:phishing-resistant";
 pub const SUPPORTED: [&str; 3] = [PASSWORD, MFA, PHISHING_RESISTANT];
 
 pub const AMR_PASSWORD: &str = "pwd";
+/// A one-time code sent by SMS (RFC 8176).
+pub const AMR_SMS: &str = "sms";
+/// More than one factor (RFC 8176).
+pub const AMR_MFA: &str = "mfa";

@@ -23,6 +23,19 @@ pub struct LoginTransaction {
     /// Set once the person approved the consent page in this transaction.
     #[serde(default)]
     pub consent_given: bool,
+    /// The SMS step, once started in this transaction.
+    #[serde(default)]
+    pub sms: Option<SmsStep>,
+}
+
+/// A code sent in this transaction: its challenge binds the code to this
+/// transaction, and `phone` to the number it went to.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SmsStep {
+    pub challenge: String,
+    pub phone: String,
+    /// The number is being enrolled: the right code also confirms it.
+    pub enrolling: bool,
 }
 
 fn key(id: &str) -> String {
@@ -40,6 +53,7 @@ pub async fn create(
         created_at: state.clock.now(),
         authenticated_sid: None,
         consent_given: false,
+        sms: None,
     };
     save(state, &tx).await?;
     Ok(tx)
@@ -58,7 +72,8 @@ pub async fn next_step(
     Ok(tx)
 }
 
-async fn save(state: &AppState, tx: &LoginTransaction) -> Result<(), EphemeralError> {
+/// Stores `tx` under its current id (a step that stays on the same page).
+pub async fn save(state: &AppState, tx: &LoginTransaction) -> Result<(), EphemeralError> {
     let remaining = (tx.created_at + state.config.session.login_transaction_secs - state.clock.now()).max(1);
     let bytes = serde_json::to_vec(tx).expect("serialising a transaction");
     state.ephemeral.put(&key(&tx.id), &bytes, Duration::from_secs(remaining as u64)).await

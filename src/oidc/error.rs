@@ -29,12 +29,15 @@ pub enum ErrorCode {
     TemporarilyUnavailable,
     UnsupportedTokenType,
     InsufficientScope,
+    /// OpenID Connect Core §3.1.2.6 errata: the requested `acr` cannot be met.
+    UnmetAuthenticationRequirements,
 }
 
 impl ErrorCode {
     pub fn as_str(self) -> &'static str {
         match self {
             ErrorCode::InvalidRequest => "invalid_request",
+            ErrorCode::UnmetAuthenticationRequirements => "unmet_authentication_requirements",
             ErrorCode::InvalidClient => "invalid_client",
             ErrorCode::InvalidGrant => "invalid_grant",
             ErrorCode::UnauthorizedClient => "unauthorized_client",

@@ -25,6 +25,7 @@ struct ClientRow {
     id_token_ttl: i64,
     refresh_token_ttl: i64,
     refresh_grace_secs: i64,
+    min_acr: Option<String>,
     created_at: i64,
     updated_at: i64,
 }
@@ -32,7 +33,7 @@ struct ClientRow {
 const COLUMNS: &str = "id, name, public_client, secret_hash, auth_method, jwks, redirect_uris, \
     post_logout_redirect_uris, grant_types, allowed_scopes, allowed_roles, id_token_alg, first_party, require_terms, \
     backchannel_logout_uri, access_token_ttl, id_token_ttl, refresh_token_ttl, refresh_grace_secs, \
-    created_at, updated_at";
+    created_at, updated_at, min_acr";
 
 fn json<T: serde::Serialize>(value: &T) -> String {
     serde_json::to_string(value).expect("serialising plain values")
@@ -62,6 +63,7 @@ impl ClientRow {
             id_token_ttl: self.id_token_ttl,
             refresh_token_ttl: self.refresh_token_ttl,
             refresh_grace_secs: self.refresh_grace_secs,
+            min_acr: self.min_acr,
             created_at: self.created_at,
             updated_at: self.updated_at,
         })
@@ -73,7 +75,7 @@ impl Store {
     pub async fn upsert_client(&self, c: &Client) -> Result<(), StoreError> {
         let sql = format!(
             "INSERT INTO clients ({COLUMNS}) VALUES \
-             ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21) \
+             ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22) \
              ON CONFLICT (id) DO UPDATE SET name = excluded.name, public_client = excluded.public_client, \
              secret_hash = excluded.secret_hash, auth_method = excluded.auth_method, jwks = excluded.jwks, \
              redirect_uris = excluded.redirect_uris, \
@@ -83,7 +85,7 @@ impl Store {
              first_party = excluded.first_party, require_terms = excluded.require_terms, backchannel_logout_uri = excluded.backchannel_logout_uri, \
              access_token_ttl = excluded.access_token_ttl, id_token_ttl = excluded.id_token_ttl, \
              refresh_token_ttl = excluded.refresh_token_ttl, refresh_grace_secs = excluded.refresh_grace_secs, \
-             updated_at = excluded.updated_at"
+             updated_at = excluded.updated_at, min_acr = excluded.min_acr"
         );
         on_pool!(self, pool => sqlx::query(&sql)
             .bind(&c.id)
@@ -107,6 +109,7 @@ impl Store {
             .bind(c.refresh_grace_secs)
             .bind(c.created_at)
             .bind(c.updated_at)
+            .bind(&c.min_acr)
             .execute(pool).await.map(drop))?;
         Ok(())
     }

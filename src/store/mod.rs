@@ -15,6 +15,7 @@ mod invitations;
 mod keys;
 mod meta;
 mod outbox;
+mod phones;
 mod user_sessions;
 pub(crate) mod users;
 

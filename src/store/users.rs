@@ -5,7 +5,8 @@ use crate::accounts::{NewUser, Status, User};
 
 const COLUMNS: &str = "id, email, email_normalized, name, given_name, family_name, role, deployment_id, \
     password_hash, email_verified, phone_number, phone_verified, status, failed_logins, locked_until, \
-    sessions_valid_after, created_at, updated_at, verify_by, verification_reminded_at";
+    sessions_valid_after, created_at, updated_at, verify_by, verification_reminded_at, two_step_enabled, \
+    sms_failures, sms_locked_until";
 
 /// Creating a user: `$1` id, then the [`NewUser`] fields, `$11` now, `$12` verify_by;
 /// nothing happens when the email is taken. Bound by [`insert_user_query!`].

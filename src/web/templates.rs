@@ -25,6 +25,8 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("verify_required.html", include_str!("../../templates/verify_required.html")),
     ("password_forgot.html", include_str!("../../templates/password_forgot.html")),
     ("password_reset.html", include_str!("../../templates/password_reset.html")),
+    ("sms_code.html", include_str!("../../templates/sms_code.html")),
+    ("phone.html", include_str!("../../templates/phone.html")),
 ];
 
 /// No inline script or style, nothing from elsewhere, never framed.

@@ -15,6 +15,7 @@ use self::request::{AuthorizationRequest, Prompt};
 use crate::AppState;
 use crate::accounts::User;
 use crate::clients::Client;
+use crate::login::policy;
 use crate::login::session::{self, Current};
 use crate::login::transaction::{self, LoginTransaction};
 use crate::oidc::error::{ErrorCode, OAuthError};
@@ -154,6 +155,27 @@ async fn next_step(
         };
         return Ok(respond::redirect(&format!("/login?tx={}", tx.id)));
     };
+    match policy::check(state, client, request, &user, &current.session).await? {
+        policy::Needed::Enough => {}
+        policy::Needed::Unmet => {
+            let e = OAuthError::new(
+                ErrorCode::UnmetAuthenticationRequirements,
+                "the required acr cannot be satisfied",
+            );
+            return Err(Step::Client(e));
+        }
+        policy::Needed::SecondFactor => {
+            if request.has_prompt(Prompt::None) {
+                let e = OAuthError::new(ErrorCode::InteractionRequired, "a second factor is required");
+                return Err(Step::Client(e));
+            }
+            let tx = match tx {
+                Some(tx) => transaction::next_step(state, tx).await?,
+                None => transaction::create(state, request.clone()).await?,
+            };
+            return Ok(respond::redirect(&format!("/login/sms?tx={}", tx.id)));
+        }
+    }
     let role_allowed = user.role().is_some_and(|role| client.allows_role(role));
     if !role_allowed {
         return Err(Step::Client(OAuthError::new(

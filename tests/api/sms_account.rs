@@ -1,0 +1,81 @@
+//! The account page's "Two-step verification" switch.
+
+use careid::accounts::Role;
+use reqwest::StatusCode;
+
+use crate::browser::{Browser, hidden};
+use crate::flows::{CLINICIAN, PASSWORD, PATIENT};
+use crate::helpers::TestApp;
+use crate::sms_signin::{MOBILE, enrol, last_code, spawn, submit_code};
+
+/// A browser signed in at /account with a password (and a code when asked); the page body.
+async fn open_account(app: &TestApp, browser: &Browser, email: &str) -> String {
+    let (_, _, page) = browser.visit("/account").await.page();
+    let (_, url, body) = browser.login(&page, email, PASSWORD).await.page();
+    if url.contains("/login/sms") {
+        let (_, _, page) = enrol(browser, &body, MOBILE).await.page();
+        let (_, url, body) = submit_code(browser, &page, &last_code(app)).await.page();
+        assert!(url.ends_with("/account"), "{url}");
+        return body;
+    }
+    assert!(url.ends_with("/account"), "{url}");
+    body
+}
+
+#[tokio::test]
+async fn a_patient_turns_two_step_verification_on_and_off() {
+    let app = spawn(|_| {}).await;
+    app.add_user(PATIENT, PASSWORD, Role::Patient).await;
+    let browser = Browser::new(&app);
+    let page = open_account(&app, &browser, PATIENT).await;
+    assert!(page.contains(r#"<p id="two-step-status">Off"#), "{page}");
+
+    // On: straight through enrolment and a code, no new password.
+    let (_, at, page) =
+        browser.post_form("/account/two-step/on", &[("csrf", &hidden(&page, "csrf"))]).await.page();
+    assert!(at.contains("/login/sms"), "{at}");
+    let (_, _, page) = enrol(&browser, &page, MOBILE).await.page();
+    let (status, url, page) = submit_code(&browser, &page, &last_code(&app)).await.page();
+    assert_eq!(status, 200);
+    assert!(url.ends_with("/account"), "{url}");
+    assert!(page.contains("On · codes go to +44 ••• 56"), "{page}");
+    let user = app.state.store.user_by_email(PATIENT).await.unwrap().unwrap();
+    assert!(user.two_step_enabled);
+
+    // Next sign-in asks for a code.
+    let other = Browser::new(&app);
+    let (_, _, login) = other.visit("/account").await.page();
+    let (_, at, _) = other.login(&login, PATIENT, PASSWORD).await.page();
+    assert!(at.contains("/login/sms"), "{at}");
+
+    // Off: needs the password.
+    let csrf = hidden(&page, "csrf");
+    let (status, _, _) = browser
+        .post_form("/account/two-step/off", &[("csrf", &csrf), ("current_password", "wrong password")])
+        .await
+        .page();
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let (_, _, page) = browser
+        .post_form("/account/two-step/off", &[("csrf", &csrf), ("current_password", PASSWORD)])
+        .await
+        .page();
+    assert!(page.contains(r#"<p id="two-step-status">Off"#), "{page}");
+    let user = app.state.store.user_by_email(PATIENT).await.unwrap().unwrap();
+    assert!(!user.two_step_enabled);
+}
+
+#[tokio::test]
+async fn a_clinician_cannot_turn_two_step_verification_off() {
+    let app = spawn(|_| {}).await;
+    app.add_user(CLINICIAN, PASSWORD, Role::Clinician).await;
+    let browser = Browser::new(&app);
+    let page = open_account(&app, &browser, CLINICIAN).await;
+    assert!(page.contains("cannot be turned off"), "{page}");
+    let csrf = hidden(&page, "csrf");
+    let (status, _, body) = browser
+        .post_form("/account/two-step/off", &[("csrf", &csrf), ("current_password", PASSWORD)])
+        .await
+        .page();
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(body.contains("requires two-step verification"), "{body}");
+}
