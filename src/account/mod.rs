@@ -3,6 +3,7 @@
 //! public client `careid-account`, so there is one way to sign in.
 
 mod page;
+mod phone;
 mod signin;
 mod two_step;
 
@@ -20,6 +21,9 @@ pub fn routes() -> Router<AppState> {
         .route("/account/profile", post(page::update_profile))
         .route("/account/password", post(page::change_password))
         .route("/account/sessions/end", post(page::end_session))
+        .route("/account/phone", post(phone::change))
+        .route("/account/phone/verify", post(phone::verify))
+        .route("/account/phone/remove", post(phone::remove))
         .route("/account/two-step/on", post(two_step::turn_on))
         .route("/account/two-step/off", post(two_step::turn_off))
 }

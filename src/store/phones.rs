@@ -10,6 +10,13 @@ impl Store {
         Ok(())
     }
 
+    pub async fn clear_phone(&self, user_id: &str, now: i64) -> Result<(), StoreError> {
+        let sql =
+            "UPDATE users SET phone_number = NULL, phone_verified = FALSE, updated_at = $1 WHERE id = $2";
+        on_pool!(self, pool => sqlx::query(sql).bind(now).bind(user_id).execute(pool).await.map(drop))?;
+        Ok(())
+    }
+
     pub async fn set_two_step(&self, user_id: &str, enabled: bool, now: i64) -> Result<(), StoreError> {
         let sql = "UPDATE users SET two_step_enabled = $1, updated_at = $2 WHERE id = $3";
         on_pool!(self, pool => sqlx::query(sql).bind(enabled).bind(now).bind(user_id).execute(pool).await.map(drop))?;

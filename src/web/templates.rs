@@ -27,6 +27,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("password_reset.html", include_str!("../../templates/password_reset.html")),
     ("sms_code.html", include_str!("../../templates/sms_code.html")),
     ("phone.html", include_str!("../../templates/phone.html")),
+    ("account_phone_code.html", include_str!("../../templates/account_phone_code.html")),
 ];
 
 /// No inline script or style, nothing from elsewhere, never framed.

@@ -79,3 +79,43 @@ async fn a_clinician_cannot_turn_two_step_verification_off() {
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(body.contains("requires two-step verification"), "{body}");
 }
+
+#[tokio::test]
+async fn changing_the_number_needs_the_password_and_a_code_to_the_new_number() {
+    let app = spawn(|_| {}).await;
+    app.add_user(CLINICIAN, PASSWORD, Role::Clinician).await;
+    let browser = Browser::new(&app);
+    let page = open_account(&app, &browser, CLINICIAN).await;
+    let csrf = hidden(&page, "csrf");
+    let new_number = "+49 151 23456789";
+    let (status, _, _) = browser
+        .post_form("/account/phone", &[("csrf", &csrf), ("phone", new_number), ("current_password", "nope")])
+        .await
+        .page();
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let (status, _, page) = browser
+        .post_form(
+            "/account/phone",
+            &[("csrf", &csrf), ("phone", new_number), ("current_password", PASSWORD)],
+        )
+        .await
+        .page();
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains(r#"autocomplete="one-time-code""#));
+    assert_eq!(crate::sms_signin::texts(&app).last().unwrap()["to"], "+4915123456789");
+    let (_, url, _) = browser
+        .post_form("/account/phone/verify", &[("csrf", &csrf), ("code", &last_code(&app))])
+        .await
+        .page();
+    assert!(url.ends_with("/account"), "{url}");
+    let user = app.state.store.user_by_email(CLINICIAN).await.unwrap().unwrap();
+    assert_eq!(user.verified_phone(), Some("+4915123456789"));
+
+    // Removing it is refused while the role requires two steps.
+    let (status, _, body) = browser
+        .post_form("/account/phone/remove", &[("csrf", &csrf), ("current_password", PASSWORD)])
+        .await
+        .page();
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(body.contains("cannot be removed"), "{body}");
+}

@@ -1,0 +1,161 @@
+//! Changing or removing the mobile number from the account page: both need the
+//! password again; a new number is saved only once a code sent to it is
+//! entered; removal is refused while two-step verification is on or required.
+
+use std::time::Duration;
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use super::page::{form, render};
+use super::signin;
+use crate::AppState;
+use crate::audit::{self, Event, Origin};
+use crate::crypto::random;
+use crate::factors::phone::PhoneNumber;
+use crate::factors::sms::codes::{self, CodeError};
+use crate::login::policy;
+use crate::login::session::Current;
+use crate::oidc::authorize::respond::redirect;
+use crate::web::client_ip::ClientIp;
+use crate::web::pages::PageError;
+
+/// A number waiting for its code, for one browser session.
+#[derive(Serialize, Deserialize)]
+struct Pending {
+    challenge: String,
+    phone: String,
+}
+
+fn pending_key(current: &Current) -> String {
+    format!("account:phone:{}", current.session.sid)
+}
+
+fn code_page(
+    state: &AppState,
+    csrf: &str,
+    phone: &PhoneNumber,
+    status: StatusCode,
+    error: Option<String>,
+) -> Response {
+    let context = json!({ "csrf": csrf, "phone": phone.masked(), "error": error });
+    state.templates.page(status, "account_phone_code.html", context)
+}
+
+/// POST /account/phone: password and the new number; a code goes to the number.
+pub async fn change(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let origin = Origin::from_request(ip, &headers);
+    let outcome = async {
+        let Some((current, user, params)) = form(&state, &headers, &body).await? else {
+            return Ok(signin::sign_in(&state));
+        };
+        let password = params.get("current_password").unwrap_or_default();
+        let parsed = if state.passwords.verify(password, user.password_hash.as_deref()).await {
+            PhoneNumber::parse(params.get("phone").unwrap_or_default()).map_err(|e| e.to_string())
+        } else {
+            Err("Your password is not right.".to_string())
+        };
+        let phone = match parsed {
+            Ok(phone) => phone,
+            Err(message) => {
+                return Ok(
+                    render(&state, &current, &user, StatusCode::BAD_REQUEST, None, Some(&message)).await
+                );
+            }
+        };
+        let pending = Pending { challenge: random::token(24), phone: phone.e164().into() };
+        codes::send(&state, &pending.challenge, &user, &phone, ip, &origin).await?;
+        let bytes = serde_json::to_vec(&pending).expect("serialising a pending number");
+        let ttl = Duration::from_secs(codes::LIFETIME_SECS as u64);
+        state.ephemeral.put(&pending_key(&current), &bytes, ttl).await?;
+        let csrf = params.get("csrf").unwrap_or_default();
+        Ok::<_, PageError>(code_page(&state, csrf, &phone, StatusCode::OK, None))
+    };
+    outcome.await.unwrap_or_else(|p| p.render(&state))
+}
+
+/// POST /account/phone/verify: the code sent to the new number.
+pub async fn verify(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let origin = Origin::from_request(ip, &headers);
+    let outcome = async {
+        let Some((current, user, params)) = form(&state, &headers, &body).await? else {
+            return Ok(signin::sign_in(&state));
+        };
+        let bytes = state
+            .ephemeral
+            .get(&pending_key(&current))
+            .await?
+            .ok_or_else(|| PageError::from(CodeError::NoCode))?;
+        let pending: Pending =
+            serde_json::from_slice(&bytes).map_err(|_| PageError::from(CodeError::NoCode))?;
+        let phone = PhoneNumber::parse(&pending.phone).map_err(|_| PageError::from(CodeError::NoCode))?;
+        let input = params.get("code").unwrap_or_default();
+        match codes::verify(&state, &pending.challenge, &user, &pending.phone, input, &origin).await {
+            Ok(()) => {}
+            Err(CodeError::Wrong { remaining }) => {
+                let error = format!("That code is not right. You have {remaining} more tries.");
+                let csrf = params.get("csrf").unwrap_or_default();
+                return Ok(code_page(&state, csrf, &phone, StatusCode::UNAUTHORIZED, Some(error)));
+            }
+            Err(e) => return Err(e.into()),
+        }
+        state.ephemeral.delete(&pending_key(&current)).await?;
+        state.store.set_verified_phone(&user.id, phone.e164(), state.clock.now()).await?;
+        let event = Event {
+            subject: Some(&user.id),
+            detail: Some(json!({ "phone": phone.masked() })),
+            ..Event::new("phone.changed")
+        };
+        audit::record(&state, event, &origin).await;
+        Ok::<_, PageError>(redirect("/account"))
+    };
+    outcome.await.unwrap_or_else(|p| p.render(&state))
+}
+
+/// POST /account/phone/remove: password; refused while two steps are on or required.
+pub async fn remove(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let origin = Origin::from_request(ip, &headers);
+    let outcome = async {
+        let Some((current, user, params)) = form(&state, &headers, &body).await? else {
+            return Ok(signin::sign_in(&state));
+        };
+        let problem = if policy::user_requires(&state, &user).await? {
+            Some("Two-step verification needs your mobile number, so it cannot be removed.")
+        } else if !state
+            .passwords
+            .verify(params.get("current_password").unwrap_or_default(), user.password_hash.as_deref())
+            .await
+        {
+            Some("Your password is not right.")
+        } else {
+            None
+        };
+        if let Some(message) = problem {
+            return Ok(render(&state, &current, &user, StatusCode::BAD_REQUEST, None, Some(message)).await);
+        }
+        state.store.clear_phone(&user.id, state.clock.now()).await?;
+        audit::record(&state, Event { subject: Some(&user.id), ..Event::new("phone.removed") }, &origin)
+            .await;
+        Ok::<_, PageError>(redirect("/account"))
+    };
+    outcome.await.unwrap_or_else(|p| p.render(&state))
+}
