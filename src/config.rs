@@ -345,6 +345,10 @@ impl Config {
         if self.smtp.password.is_some() && self.smtp.username.is_none() {
             return Err(ConfigError("smtp.password: set smtp.username too".into()));
         }
+        let sms = &self.sms;
+        if sms.max_failures < 1 || sms.lock_secs < 1 {
+            return Err(ConfigError("sms: max_failures and lock_secs must be positive".into()));
+        }
         let o = &self.onboarding;
         if o.verification_reminder_secs < 0 || o.reset_link_secs <= 0 {
             return Err(ConfigError("onboarding: durations must be positive".into()));

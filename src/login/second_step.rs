@@ -87,11 +87,11 @@ pub async fn show(
             let Some(phone) = c.user.verified_phone().and_then(|p| PhoneNumber::parse(p).ok()) else {
                 return Ok(phone_page(&state, &c, StatusCode::OK, None, ""));
             };
+            let challenge = random::token(24);
             c.tx.sms =
-                Some(SmsStep { challenge: random::token(24), phone: phone.e164().into(), enrolling: false });
+                Some(SmsStep { challenge: challenge.clone(), phone: phone.e164().into(), enrolling: false });
             transaction::save(&state, &c.tx).await?;
-            let step = c.tx.sms.as_ref().expect("set above");
-            codes::send(&state, &step.challenge, &c.user, &phone, ip, &origin).await?;
+            codes::send(&state, &challenge, &c.user, &phone, ip, &origin).await?;
         }
         Ok::<_, PageError>(code_page(&state, &c, StatusCode::OK, None))
     };

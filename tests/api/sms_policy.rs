@@ -198,3 +198,40 @@ async fn repeated_wrong_codes_lock_the_second_step_durably() {
     let (status, _, _) = submit_code(&browser, &page, &last_code(&app)).await.page();
     assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "even the right code waits for the lock");
 }
+
+#[tokio::test]
+async fn the_daily_budget_per_country_stops_sms_pumping() {
+    let app = spawn(|c| c.sms.per_country_per_day = 1).await;
+    app.add_user(CLINICIAN, PASSWORD, Role::Clinician).await;
+    app.add_user(PATIENT, PASSWORD, Role::Patient).await;
+    to_code_page(&app, &Browser::new(&app), &portal_url(&app, &[]), CLINICIAN).await;
+    let browser = Browser::new(&app);
+    let (_, _, page) =
+        browser.sign_in(&app_url(&app, &[("acr_values", MFA)]), PATIENT, PASSWORD).await.page();
+    let (status, _, body) = enrol(&browser, &page, "+44 7400 654321").await.page();
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{body}");
+    assert!(body.contains("try again in 1440 minutes"), "{body}");
+    assert_eq!(texts(&app).len(), 1);
+}
+
+#[tokio::test]
+async fn a_provider_failure_shows_a_retry_page_and_keeps_no_code() {
+    let dead = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", dead.local_addr().unwrap());
+    drop(dead);
+    let app = spawn(|c| {
+        c.sms.provider = Some(careid::factors::sms::ProviderConfig::Vonage {
+            api_key: "k".into(),
+            api_secret: careid::secret::Secret::new("s"),
+            from: "careid".into(),
+            base_url: base.parse().unwrap(),
+        })
+    })
+    .await;
+    app.add_user(CLINICIAN, PASSWORD, Role::Clinician).await;
+    let browser = Browser::new(&app);
+    let (_, _, page) = browser.sign_in(&portal_url(&app, &[]), CLINICIAN, PASSWORD).await.page();
+    let (status, _, body) = enrol(&browser, &page, MOBILE).await.page();
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+    assert!(body.contains("could not be sent"), "{body}");
+}

@@ -87,7 +87,7 @@ pub async fn to_code_page(app: &TestApp, browser: &Browser, url: &str, email: &s
         page
     };
     assert!(page.contains("2 Step Verification"), "{page}");
-    let _ = app;
+    assert!(!texts(app).is_empty(), "a code was sent");
     page
 }
 
