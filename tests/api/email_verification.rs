@@ -164,7 +164,12 @@ async fn an_account_past_its_deadline_cannot_sign_in_until_it_verifies() {
     assert!(body.contains("several links"), "{body}");
 
     let doc = user(&app).await;
-    assert_eq!(doc.verify_by, Some(app.clock.now() + DAY), "a new deadline from the deployment's 24 hours");
+    // Seconds may tick between the resend and this check on a loaded machine.
+    let new_deadline = doc.verify_by.expect("a new deadline");
+    assert!(
+        (new_deadline - (app.clock.now() + DAY)).abs() <= 2,
+        "a new deadline from the deployment's 24 hours"
+    );
     let emails = app.wait_for_emails(3).await;
     assert_eq!(emails.len(), 3);
     let (status, _) = open(&app, &app.link_in(&emails[1])).await;
