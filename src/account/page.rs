@@ -2,7 +2,7 @@
 //! from the session cookie, which a cross-site page cannot read.
 
 use axum::body::Bytes;
-use axum::extract::State;
+use axum::extract::{FromRequest, Request, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use serde_json::json;
@@ -88,25 +88,45 @@ pub(super) async fn render(
     )
 }
 
-/// Reads a posted account form: the session, the user and the fields, after the CSRF check.
-pub(super) async fn form(
-    state: &AppState,
-    headers: &HeaderMap,
-    body: &[u8],
-) -> Result<Option<(Current, User, Params)>, PageError> {
-    let Some((current, user)) = signed_in(state, headers).await? else { return Ok(None) };
-    let params = Params::parse(body).map_err(PageError::bad_request)?;
-    if !random::same(params.get("csrf").unwrap_or_default(), &csrf(&current)) {
-        return Err(PageError::bad_request("This form is stale. Please reload the page and try again."));
-    }
-    Ok(Some((current, user, params)))
+/// A posted account form: the signed-in person and the fields, after the CSRF
+/// check. Without a session the request is answered by sending the browser to sign in.
+pub(super) struct AccountForm {
+    pub current: Current,
+    pub user: User,
+    pub params: Params,
 }
 
-pub async fn update_profile(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
-    let outcome = async {
-        let Some((current, user, params)) = form(&state, &headers, &body).await? else {
-            return Ok(signin::sign_in(&state));
+impl FromRequest<AppState> for AccountForm {
+    type Rejection = Response;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        let headers = req.headers().clone();
+        let body = Bytes::from_request(req, state)
+            .await
+            .map_err(|_| PageError::bad_request("The form could not be read.").render(state))?;
+        let read = async {
+            let Some((current, user)) = signed_in(state, &headers).await? else { return Ok(None) };
+            let params = Params::parse(&body).map_err(PageError::bad_request)?;
+            if !random::same(params.get("csrf").unwrap_or_default(), &csrf(&current)) {
+                return Err(PageError::bad_request(
+                    "This form is stale. Please reload the page and try again.",
+                ));
+            }
+            Ok(Some(AccountForm { current, user, params }))
         };
+        match read.await {
+            Ok(Some(form)) => Ok(form),
+            Ok(None) => Err(signin::sign_in(state)),
+            Err(page) => Err(page.render(state)),
+        }
+    }
+}
+
+pub async fn update_profile(
+    State(state): State<AppState>,
+    AccountForm { current, user, params }: AccountForm,
+) -> Response {
+    let outcome = async {
         let given = params.get("given_name").unwrap_or_default().trim();
         let family = params.get("family_name").unwrap_or_default().trim();
         if given.is_empty() || given.chars().count() > 100 || family.chars().count() > 100 {
@@ -123,13 +143,10 @@ pub async fn change_password(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
     headers: HeaderMap,
-    body: Bytes,
+    AccountForm { current, user, params }: AccountForm,
 ) -> Response {
     let origin = Origin::from_request(ip, &headers);
     let outcome = async {
-        let Some((current, user, params)) = form(&state, &headers, &body).await? else {
-            return Ok(signin::sign_in(&state));
-        };
         let fail = |message: String| (StatusCode::BAD_REQUEST, message);
         let current_password = password_policy::normalize(params.get("current_password").unwrap_or_default());
         let new_password = password_policy::normalize(params.get("new_password").unwrap_or_default());
@@ -170,11 +187,11 @@ pub async fn change_password(
     outcome.await.unwrap_or_else(|p| p.render(&state))
 }
 
-pub async fn end_session(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+pub async fn end_session(
+    State(state): State<AppState>,
+    AccountForm { current, user, params }: AccountForm,
+) -> Response {
     let outcome = async {
-        let Some((current, user, params)) = form(&state, &headers, &body).await? else {
-            return Ok(signin::sign_in(&state));
-        };
         let targets: Vec<String> = match params.get("sid") {
             Some("others") => state
                 .store

@@ -4,15 +4,13 @@
 
 use std::time::Duration;
 
-use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use super::page::{form, render};
-use super::signin;
+use super::page::{AccountForm, render};
 use crate::AppState;
 use crate::audit::{self, Event, Origin};
 use crate::crypto::random;
@@ -51,13 +49,10 @@ pub async fn change(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
     headers: HeaderMap,
-    body: Bytes,
+    AccountForm { current, user, params }: AccountForm,
 ) -> Response {
     let origin = Origin::from_request(ip, &headers);
     let outcome = async {
-        let Some((current, user, params)) = form(&state, &headers, &body).await? else {
-            return Ok(signin::sign_in(&state));
-        };
         let password = params.get("current_password").unwrap_or_default();
         let parsed = if state.passwords.verify(password, user.password_hash.as_deref()).await {
             PhoneNumber::parse(params.get("phone").unwrap_or_default()).map_err(|e| e.to_string())
@@ -88,13 +83,10 @@ pub async fn verify(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
     headers: HeaderMap,
-    body: Bytes,
+    AccountForm { current, user, params }: AccountForm,
 ) -> Response {
     let origin = Origin::from_request(ip, &headers);
     let outcome = async {
-        let Some((current, user, params)) = form(&state, &headers, &body).await? else {
-            return Ok(signin::sign_in(&state));
-        };
         let bytes = state
             .ephemeral
             .get(&pending_key(&current))
@@ -131,13 +123,10 @@ pub async fn remove(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
     headers: HeaderMap,
-    body: Bytes,
+    AccountForm { current, user, params }: AccountForm,
 ) -> Response {
     let origin = Origin::from_request(ip, &headers);
     let outcome = async {
-        let Some((current, user, params)) = form(&state, &headers, &body).await? else {
-            return Ok(signin::sign_in(&state));
-        };
         let problem = if policy::user_requires(&state, &user).await? {
             Some("Two-step verification needs your mobile number, so it cannot be removed.")
         } else if !state

@@ -3,12 +3,11 @@
 //! Off: needs a two-factor session and the password again, and is refused
 //! while their role or deployment requires two steps.
 
-use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 
-use super::page::{form, render};
+use super::page::{AccountForm, render};
 use super::signin;
 use crate::AppState;
 use crate::audit::{self, Event, Origin};
@@ -21,13 +20,10 @@ pub async fn turn_on(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
     headers: HeaderMap,
-    body: Bytes,
+    AccountForm { current, user, .. }: AccountForm,
 ) -> Response {
     let origin = Origin::from_request(ip, &headers);
     let outcome = async {
-        let Some((current, user, _)) = form(&state, &headers, &body).await? else {
-            return Ok(signin::sign_in(&state));
-        };
         state.store.set_two_step(&user.id, true, state.clock.now()).await?;
         audit::record(&state, Event { subject: Some(&user.id), ..Event::new("two_step.enabled") }, &origin)
             .await;
@@ -43,13 +39,10 @@ pub async fn turn_off(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
     headers: HeaderMap,
-    body: Bytes,
+    AccountForm { current, user, params }: AccountForm,
 ) -> Response {
     let origin = Origin::from_request(ip, &headers);
     let outcome = async {
-        let Some((current, user, params)) = form(&state, &headers, &body).await? else {
-            return Ok(signin::sign_in(&state));
-        };
         if policy::policy_requires(&state, &user).await? {
             let message = "Your organisation requires two-step verification, so it cannot be turned off.";
             return Ok(render(&state, &current, &user, StatusCode::BAD_REQUEST, None, Some(message)).await);
