@@ -5,6 +5,7 @@
 
 pub mod account;
 pub mod accounts;
+pub mod admin;
 pub mod audit;
 pub mod clients;
 pub mod clock;

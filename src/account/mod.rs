@@ -1,9 +1,11 @@
-//! The account pages (`/account`): profile, password, two-step verification, sessions. careid signs
-//! people in to them through its own authorization endpoint, as the internal
-//! public client `careid-account`, so there is one way to sign in.
+//! The account pages (`/account`): profile, password, two-step verification,
+//! recovery codes, sessions. careid signs people in to them through its own
+//! authorization endpoint, as the internal public client `careid-account`, so
+//! there is one way to sign in.
 
 mod page;
 mod phone;
+mod recovery_codes;
 mod signin;
 mod two_step;
 
@@ -26,4 +28,5 @@ pub fn routes() -> Router<AppState> {
         .route("/account/phone/remove", post(phone::remove))
         .route("/account/two-step/on", post(two_step::turn_on))
         .route("/account/two-step/off", post(two_step::turn_off))
+        .route("/account/recovery-codes", post(recovery_codes::regenerate))
 }

@@ -69,6 +69,7 @@ pub(super) async fn render(
         .collect();
     let required = policy::policy_requires(state, user).await.unwrap_or(true);
     let phone = user.verified_phone().and_then(|p| PhoneNumber::parse(p).ok()).map(|p| p.masked());
+    let (issued, left) = state.store.recovery_code_counts(&user.id).await.unwrap_or_default();
     state.templates.page(
         status,
         "account.html",
@@ -82,10 +83,31 @@ pub(super) async fn render(
             "sessions": sessions,
             "accepted": accepted,
             "two_step": { "enabled": user.two_step_enabled || required, "required": required, "phone": phone },
+            "recovery": { "issued": issued, "left": left },
             "notice": notice,
             "error": error,
         }),
     )
+}
+
+/// A fresh verification before a change to the second factor: a two-factor
+/// session (else the person is sent through the second step first) and the
+/// password again. `Err` is the page to answer with.
+pub(super) async fn reverify(
+    state: &AppState,
+    current: &Current,
+    user: &User,
+    params: &Params,
+) -> Result<(), Response> {
+    if !policy::is_multi_factor(&current.session.acr) {
+        return Err(signin::step_up(state));
+    }
+    let password = params.get("current_password").unwrap_or_default();
+    if !state.passwords.verify(password, user.password_hash.as_deref()).await {
+        let message = "Your password is not right.";
+        return Err(render(state, current, user, StatusCode::BAD_REQUEST, None, Some(message)).await);
+    }
+    Ok(())
 }
 
 /// A posted account form: the signed-in person and the fields, after the CSRF

@@ -7,7 +7,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 
-use super::page::{AccountForm, render};
+use super::page::{AccountForm, render, reverify};
 use super::signin;
 use crate::AppState;
 use crate::audit::{self, Event, Origin};
@@ -47,13 +47,8 @@ pub async fn turn_off(
             let message = "Your organisation requires two-step verification, so it cannot be turned off.";
             return Ok(render(&state, &current, &user, StatusCode::BAD_REQUEST, None, Some(message)).await);
         }
-        if !policy::is_multi_factor(&current.session.acr) {
-            return Ok(signin::step_up(&state));
-        }
-        let password = params.get("current_password").unwrap_or_default();
-        if !state.passwords.verify(password, user.password_hash.as_deref()).await {
-            let message = "Your password is not right.";
-            return Ok(render(&state, &current, &user, StatusCode::BAD_REQUEST, None, Some(message)).await);
+        if let Err(page) = reverify(&state, &current, &user, &params).await {
+            return Ok(page);
         }
         state.store.set_two_step(&user.id, false, state.clock.now()).await?;
         audit::record(&state, Event { subject: Some(&user.id), ..Event::new("two_step.disabled") }, &origin)

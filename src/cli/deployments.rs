@@ -2,7 +2,10 @@
 
 use clap::Subcommand;
 
+use std::sync::Arc;
+
 use careid::Services;
+use careid::audit::Origin;
 use careid::onboarding::deployments::{self, DeploymentSpec};
 use careid::store::Deployment;
 
@@ -117,7 +120,8 @@ fn print_json(d: &Deployment) -> Result<(), Failure> {
 }
 
 pub async fn run(services: Services, command: DeploymentsCommand) -> Result<(), Failure> {
-    let (store, now) = (&services.store, services.clock.now());
+    let state = Arc::new(services);
+    let store = &state.store;
     let existing = |id: String| async move {
         store.deployment(&id).await?.ok_or_else(|| Failure::new(1, format!("no deployment {id:?}")))
     };
@@ -131,7 +135,9 @@ pub async fn run(services: Services, command: DeploymentsCommand) -> Result<(), 
             }
             let mut spec = DeploymentSpec { id, ..DeploymentSpec::default() };
             policy.apply(&mut spec);
-            let d = deployments::save(store, spec, now).await.map_err(|e| Failure::new(1, e.to_string()))?;
+            let d = deployments::change(&state, spec, None, &Origin::default())
+                .await
+                .map_err(|e| Failure::new(1, e.to_string()))?;
             println!("added deployment {} ({})", d.id, d.name);
         }
         DeploymentsCommand::List => {
@@ -153,7 +159,9 @@ pub async fn run(services: Services, command: DeploymentsCommand) -> Result<(), 
         DeploymentsCommand::Update { id, policy } => {
             let mut spec = DeploymentSpec::from(&existing(id).await?);
             policy.apply(&mut spec);
-            let d = deployments::save(store, spec, now).await.map_err(|e| Failure::new(1, e.to_string()))?;
+            let d = deployments::change(&state, spec, None, &Origin::default())
+                .await
+                .map_err(|e| Failure::new(1, e.to_string()))?;
             print_json(&d)?;
         }
     }

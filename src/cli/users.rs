@@ -6,6 +6,8 @@ use serde::Serialize;
 use careid::Services;
 use careid::accounts::registry::{self, NewUserInput};
 use careid::accounts::{Email, Status, User};
+use careid::audit::Origin;
+use careid::factors::reset;
 
 use super::{Failure, read_secret_line};
 
@@ -45,8 +47,11 @@ pub enum UsersCommand {
     Disable { email: String },
     /// Let a disabled account sign in again.
     Enable { email: String },
-    /// Clear failed sign-ins and any lock they caused.
+    /// Clear failed sign-ins and wrong second-factor codes, and any lock they caused.
     Unlock { email: String },
+    /// Forget the phone number and recovery codes (a lost phone) and end the
+    /// person's sessions; where two steps are required they enrol a number again.
+    ResetMfa { email: String },
 }
 
 async fn existing(services: &Services, email: &str) -> Result<User, Failure> {
@@ -167,7 +172,14 @@ pub async fn run(services: Services, command: UsersCommand) -> Result<(), Failur
         UsersCommand::Unlock { email } => {
             let user = existing(&services, &email).await?;
             store.clear_login_failures(&user.id).await?;
+            store.clear_sms_failures(&user.id).await?;
             println!("{}: unlocked", user.email);
+        }
+        UsersCommand::ResetMfa { email } => {
+            let user = existing(&services, &email).await?;
+            let state = std::sync::Arc::new(services);
+            reset::reset_second_factors(&state, &user, None, &Origin::default()).await?;
+            println!("{}: second factors reset; sessions ended", user.email);
         }
     }
     Ok(())

@@ -48,8 +48,8 @@ impl AuthMethod {
 }
 
 pub const GRANT_TYPES: [&str; 3] = ["authorization_code", "refresh_token", "client_credentials"];
-pub const SCOPES: [&str; 7] =
-    ["openid", "profile", "email", "phone", "offline_access", "careid", "careid:invite"];
+pub const SCOPES: [&str; 8] =
+    ["openid", "profile", "email", "phone", "offline_access", "careid", "careid:invite", "careid:admin"];
 
 /// A client as stored; every field already validated.
 #[derive(Debug, Clone, Serialize)]

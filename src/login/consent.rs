@@ -24,6 +24,9 @@ fn describe(scope: &str) -> &'static str {
         "offline_access" => "Keep access while you are away",
         "careid" => "See your role and care programme",
         "careid:invite" => "Send invitations on your behalf",
+        "careid:admin" => {
+            "Change your care programme's sign-in policy and reset members' two-step verification"
+        }
         _ => "Other access",
     }
 }

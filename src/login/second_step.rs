@@ -15,6 +15,7 @@ use crate::accounts::User;
 use crate::audit::{self, Event, Origin};
 use crate::crypto::random;
 use crate::factors::phone::PhoneNumber;
+use crate::factors::recovery_codes;
 use crate::factors::sms::codes::{self, CodeError};
 use crate::oidc::authorize::TxQuery;
 use crate::oidc::authorize::respond::redirect;
@@ -23,10 +24,10 @@ use crate::web::pages::PageError;
 use crate::web::params::Params;
 
 /// The transaction and the signed-in user it belongs to.
-struct Context {
-    tx: LoginTransaction,
-    current: Current,
-    user: User,
+pub(super) struct Context {
+    pub tx: LoginTransaction,
+    pub current: Current,
+    pub user: User,
 }
 
 async fn context(state: &AppState, headers: &HeaderMap, tx: LoginTransaction) -> Result<Context, PageError> {
@@ -39,7 +40,11 @@ async fn context(state: &AppState, headers: &HeaderMap, tx: LoginTransaction) ->
 }
 
 /// The form's transaction, after its CSRF check.
-async fn form_context(state: &AppState, headers: &HeaderMap, form: &Params) -> Result<Context, PageError> {
+pub(super) async fn form_context(
+    state: &AppState,
+    headers: &HeaderMap,
+    form: &Params,
+) -> Result<Context, PageError> {
     let tx =
         transaction::load(state, form.get("tx").unwrap_or_default()).await?.ok_or_else(PageError::expired)?;
     if !random::same(form.get("csrf").unwrap_or_default(), &tx.csrf) {
@@ -171,18 +176,16 @@ pub async fn submit(
     outcome.await.unwrap_or_else(|p| p.render(&state))
 }
 
-/// After a right code: confirms an enrolled number and raises the session.
+/// After a right code: confirms an enrolled number, raises the session, and
+/// shows recovery codes the first time a person sets up two steps.
 async fn verified(
     state: &AppState,
     c: Context,
     step: &SmsStep,
     origin: &Origin,
 ) -> Result<Response, PageError> {
-    // One continuation per transaction, however often the form is submitted.
-    let mut tx = transaction::take(state, &c.tx.id).await?.ok_or_else(PageError::expired)?;
-    let now = state.clock.now();
     if step.enrolling {
-        state.store.set_verified_phone(&c.user.id, &step.phone, now).await?;
+        state.store.set_verified_phone(&c.user.id, &step.phone, state.clock.now()).await?;
         let masked = PhoneNumber::parse(&step.phone).map(|p| p.masked()).unwrap_or_default();
         let event = Event {
             subject: Some(&c.user.id),
@@ -191,10 +194,30 @@ async fn verified(
         };
         audit::record(state, event, origin).await;
     }
+    let user = c.user.clone();
+    let next = raise(state, c, &[acr::AMR_SMS, acr::AMR_MFA], origin).await?;
+    let (issued, _) = state.store.recovery_code_counts(&user.id).await?;
+    if issued > 0 {
+        return Ok(redirect(&format!("/authorize/continue?tx={next}")));
+    }
+    let codes = recovery_codes::issue(state, &user, origin).await?;
+    Ok(state.templates.page(StatusCode::OK, "recovery_codes.html", json!({ "codes": codes, "tx": next })))
+}
+
+/// Raises the session to two factors, adding `methods` to its `amr`, and moves
+/// the authorization on; the id of the transaction to continue.
+pub(super) async fn raise(
+    state: &AppState,
+    c: Context,
+    methods: &[&str],
+    origin: &Origin,
+) -> Result<String, PageError> {
+    // One continuation per transaction, however often the form is submitted.
+    let mut tx = transaction::take(state, &c.tx.id).await?.ok_or_else(PageError::expired)?;
     let mut current = c.current;
-    for method in [acr::AMR_SMS, acr::AMR_MFA] {
+    for method in methods {
         if !current.session.amr.iter().any(|m| m == method) {
-            current.session.amr.push(method.into());
+            current.session.amr.push(method.to_string());
         }
     }
     current.session.acr = acr::MFA.into();
@@ -208,6 +231,5 @@ async fn verified(
     audit::record(state, event, origin).await;
     tx.sms = None;
     tx.authenticated_sid = Some(current.session.sid.clone());
-    let tx = transaction::next_step(state, tx).await?;
-    Ok(redirect(&format!("/authorize/continue?tx={}", tx.id)))
+    Ok(transaction::next_step(state, tx).await?.id)
 }

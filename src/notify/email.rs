@@ -79,6 +79,8 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("verify_email_reminder.html", include_str!("../../templates/email/verify_email_reminder.html")),
     ("password_reset.txt", include_str!("../../templates/email/password_reset.txt")),
     ("password_reset.html", include_str!("../../templates/email/password_reset.html")),
+    ("recovery_code_used.txt", include_str!("../../templates/email/recovery_code_used.txt")),
+    ("recovery_code_used.html", include_str!("../../templates/email/recovery_code_used.html")),
 ];
 
 /// Email templates: `NAME.txt` and `NAME.html` under templates/email/, the

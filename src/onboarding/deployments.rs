@@ -2,7 +2,10 @@
 //! `careid deployments`), validated once so a bad policy cannot be stored.
 
 use serde::{Deserialize, Serialize};
+use serde_json::json;
 
+use crate::AppState;
+use crate::audit::{self, Event, Origin};
 use crate::store::{Deployment, Store, StoreError};
 
 /// A deployment's policy as written; [`DeploymentSpec::validate`] makes it a [`Deployment`].
@@ -145,6 +148,33 @@ pub async fn save(store: &Store, spec: DeploymentSpec, now: i64) -> Result<Deplo
     let deployment = spec.validate(created_at, now).map_err(DeploymentError::Invalid)?;
     store.upsert_deployment(&deployment).await?;
     Ok(deployment)
+}
+
+/// Saves `spec` as [`save`] does, and audits a new deployment or a change of
+/// who must use two factors or a passkey; `actor` is the administrator
+/// (`None`: the operator).
+pub async fn change(
+    state: &AppState,
+    spec: DeploymentSpec,
+    actor: Option<&str>,
+    origin: &Origin,
+) -> Result<Deployment, DeploymentError> {
+    let before = state.store.deployment(spec.id.trim()).await?;
+    let after = save(&state.store, spec, state.clock.now()).await?;
+    let changed = before
+        .is_none_or(|b| (b.mfa_required, b.passkey_required) != (after.mfa_required, after.passkey_required));
+    if changed {
+        let event = Event {
+            actor,
+            deployment_id: Some(&after.id),
+            detail: Some(
+                json!({ "mfa_required": after.mfa_required, "passkey_required": after.passkey_required }),
+            ),
+            ..Event::new("deployment.policy_changed")
+        };
+        audit::record(state, event, origin).await;
+    }
+    Ok(after)
 }
 
 /// Creates or updates every deployment declared in configuration.

@@ -16,6 +16,7 @@ mod keys;
 mod meta;
 mod outbox;
 mod phones;
+mod recovery_codes;
 mod user_sessions;
 pub(crate) mod users;
 

@@ -34,6 +34,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::oidc::routes())
         .merge(crate::login::routes())
         .merge(crate::account::routes())
+        .merge(crate::admin::routes())
         .merge(crate::onboarding::routes())
         .merge(crate::onboarding::verification::routes())
         .merge(crate::onboarding::password_reset::routes())

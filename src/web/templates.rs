@@ -28,6 +28,8 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("sms_code.html", include_str!("../../templates/sms_code.html")),
     ("phone.html", include_str!("../../templates/phone.html")),
     ("account_phone_code.html", include_str!("../../templates/account_phone_code.html")),
+    ("recovery_code.html", include_str!("../../templates/recovery_code.html")),
+    ("recovery_codes.html", include_str!("../../templates/recovery_codes.html")),
 ];
 
 /// No inline script or style, nothing from elsewhere, never framed.

@@ -2,6 +2,7 @@
 
 mod account;
 mod accounts;
+mod admin_api;
 mod authorize;
 mod backchannel_logout;
 mod browser;
@@ -22,6 +23,7 @@ mod invitations;
 mod login;
 mod logout;
 mod password_reset;
+mod recovery_codes;
 mod refresh_tokens;
 mod revocation;
 mod signing_keys;

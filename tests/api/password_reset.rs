@@ -13,7 +13,7 @@ use crate::helpers::TestApp;
 const NEW_PASSWORD: &str = "a brand new passphrase";
 
 /// Fills in "forgot password" for `email`: (status, body).
-async fn forgot(app: &TestApp, email: &str) -> (u16, String) {
+pub async fn forgot(app: &TestApp, email: &str) -> (u16, String) {
     let page = app.get("/password/forgot").await.text().await.unwrap();
     let form = [("csrf", hidden(&page, "csrf")), ("email", email.into())];
     let response = app.client.post(app.url("/password/forgot")).form(&form).send().await.unwrap();
@@ -21,7 +21,7 @@ async fn forgot(app: &TestApp, email: &str) -> (u16, String) {
 }
 
 /// Opens a reset link and submits `password` twice: (status, body).
-async fn reset(app: &TestApp, link: &str, password: &str) -> (u16, String) {
+pub async fn reset(app: &TestApp, link: &str, password: &str) -> (u16, String) {
     let page = app.get(link).await.text().await.unwrap();
     let form = [("csrf", hidden(&page, "csrf")), ("password", password.into()), ("confirm", password.into())];
     let response = app.client.post(app.url(link)).form(&form).send().await.unwrap();

@@ -235,3 +235,73 @@ async fn a_provider_failure_shows_a_retry_page_and_keeps_no_code() {
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
     assert!(body.contains("could not be sent"), "{body}");
 }
+
+#[tokio::test]
+async fn the_hourly_limit_per_number_spans_accounts() {
+    let app = spawn(|c| c.sms.per_number_per_hour = 1).await;
+    app.add_user(CLINICIAN, PASSWORD, Role::Clinician).await;
+    app.add_user("nurse@example.com", PASSWORD, Role::Clinician).await;
+    to_code_page(&app, &Browser::new(&app), &portal_url(&app, &[]), CLINICIAN).await;
+    let browser = Browser::new(&app);
+    let (_, _, page) = browser.sign_in(&portal_url(&app, &[]), "nurse@example.com", PASSWORD).await.page();
+    let (status, _, body) = enrol(&browser, &page, MOBILE).await.page();
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{body}");
+    assert!(body.contains("try again in 60 minutes"), "{body}");
+    let (status, _, _) = enrol(&browser, &page, "+44 7400 654321").await.page();
+    assert_eq!(status, 200, "another number is not limited");
+    assert_eq!(texts(&app).len(), 2);
+}
+
+#[tokio::test]
+async fn the_hourly_limit_per_ip_spans_accounts_and_numbers() {
+    let app = spawn(|c| c.sms.per_ip_per_hour = 2).await;
+    let people = ["a@example.com", "b@example.com", "c@example.com"];
+    for email in people {
+        app.add_user(email, PASSWORD, Role::Clinician).await;
+    }
+    let numbers = ["+44 7400 100001", "+44 7400 100002", "+44 7400 100003"];
+    let mut statuses = Vec::new();
+    for (email, number) in people.iter().zip(numbers) {
+        let browser = Browser::new(&app);
+        let (_, _, page) = browser.sign_in(&portal_url(&app, &[]), email, PASSWORD).await.page();
+        statuses.push(enrol(&browser, &page, number).await.page().0);
+    }
+    assert_eq!(statuses, [StatusCode::OK, StatusCode::OK, StatusCode::TOO_MANY_REQUESTS]);
+    let user = app.state.store.user_by_email("c@example.com").await.unwrap().unwrap();
+    let events = app.state.store.audit_events(Some(&user.id), 10).await.unwrap();
+    let limited = events.iter().find(|e| e.kind == "sms.limited").expect("audited");
+    assert!(limited.detail.as_deref().unwrap().contains(r#""limit":"ip""#), "{:?}", limited.detail);
+}
+
+#[tokio::test]
+async fn prompt_login_asks_for_the_password_and_a_fresh_code() {
+    let app = spawn(|_| {}).await;
+    app.add_user(CLINICIAN, PASSWORD, Role::Clinician).await;
+    let browser = Browser::new(&app);
+    let page = to_code_page(&app, &browser, &portal_url(&app, &[]), CLINICIAN).await;
+    submit_code(&browser, &page, &last_code(&app)).await.params();
+    let (_, at, _) = browser.visit(&portal_url(&app, &[("prompt", "login")])).await.page();
+    assert!(at.contains("/login?tx="), "the password again: {at}");
+    let page = to_code_page(&app, &browser, &portal_url(&app, &[("prompt", "login")]), CLINICIAN).await;
+    assert_eq!(texts(&app).len(), 2, "and a new code");
+    let params = submit_code(&browser, &page, &last_code(&app)).await.params();
+    assert!(params.contains_key("code"));
+}
+
+#[tokio::test]
+async fn max_age_re_authenticates_both_factors_of_an_old_session() {
+    let app = spawn(|_| {}).await;
+    app.add_user(CLINICIAN, PASSWORD, Role::Clinician).await;
+    let browser = Browser::new(&app);
+    let page = to_code_page(&app, &browser, &portal_url(&app, &[]), CLINICIAN).await;
+    submit_code(&browser, &page, &last_code(&app)).await.params();
+    let params = browser.visit(&portal_url(&app, &[("max_age", "600")])).await.params();
+    assert!(params.contains_key("code"), "a fresh session is reused");
+    app.clock.advance(601);
+    let (_, at, _) = browser.visit(&portal_url(&app, &[("max_age", "600")])).await.page();
+    assert!(at.contains("/login?tx="), "{at}");
+    let page = to_code_page(&app, &browser, &portal_url(&app, &[("max_age", "600")]), CLINICIAN).await;
+    assert_eq!(texts(&app).len(), 2);
+    let params = submit_code(&browser, &page, &last_code(&app)).await.params();
+    assert!(params.contains_key("code"));
+}

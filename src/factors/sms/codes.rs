@@ -105,7 +105,8 @@ fn hash(challenge: &str, code: &str) -> String {
     random::digest(&format!("{challenge}:{code}"))
 }
 
-fn locked(state: &AppState, user: &User) -> Result<(), CodeError> {
+/// Refuses while repeated wrong codes keep the second step locked.
+pub fn check_lock(state: &AppState, user: &User) -> Result<(), CodeError> {
     let now = state.clock.now();
     match user.sms_locked_until {
         Some(until) if until > now => Err(CodeError::Locked { retry_after: until - now }),
@@ -127,7 +128,7 @@ pub async fn send(
     ip: IpAddr,
     origin: &Origin,
 ) -> Result<(), CodeError> {
-    locked(state, user)?;
+    check_lock(state, user)?;
     let now = state.clock.now();
     if let Some(bytes) = state.ephemeral.get(&key(challenge)).await?
         && let Ok(old) = serde_json::from_slice::<Stored>(&bytes)
@@ -190,7 +191,7 @@ pub async fn verify(
     input: &str,
     origin: &Origin,
 ) -> Result<(), CodeError> {
-    locked(state, user)?;
+    check_lock(state, user)?;
     let now = state.clock.now();
     let Some(bytes) = state.ephemeral.get(&key(challenge)).await? else { return Err(CodeError::NoCode) };
     let Ok(stored) = serde_json::from_slice::<Stored>(&bytes) else { return Err(CodeError::NoCode) };
@@ -209,25 +210,42 @@ pub async fn verify(
         .ephemeral
         .incr_in_window(&wrong_key(challenge), Duration::from_secs(LIFETIME_SECS as u64))
         .await?;
-    let limits = &state.config.sms;
-    let failures =
-        state.store.record_sms_failure(&user.id, limits.max_failures, now + limits.lock_secs).await?;
     let voided = wrong >= MAX_WRONG;
     if voided {
         state.ephemeral.delete(&key(challenge)).await?;
     }
-    let kind = if failures >= limits.max_failures { "sms.locked" } else { "sms.failure" };
-    let event = Event {
-        subject: Some(&user.id),
-        detail: Some(json!({ "wrong_for_this_code": wrong, "failures": failures, "voided": voided })),
-        ..Event::new(kind)
-    };
-    audit::record(state, event, origin).await;
-    if failures >= limits.max_failures {
-        return Err(CodeError::Locked { retry_after: limits.lock_secs });
-    }
+    let detail = json!({ "wrong_for_this_code": wrong, "voided": voided });
+    count_failure(state, user, "sms", detail, origin).await?;
     if voided {
         return Err(CodeError::NoCode);
     }
     Err(CodeError::Wrong { remaining: MAX_WRONG - wrong })
+}
+
+/// Counts a wrong second-factor entry (`factor`: `sms` or `recovery_code`) in
+/// the durable store, audits it, and locks the second step at the limit.
+pub async fn count_failure(
+    state: &AppState,
+    user: &User,
+    factor: &str,
+    mut detail: serde_json::Value,
+    origin: &Origin,
+) -> Result<(), CodeError> {
+    let limits = &state.config.sms;
+    let lock_until = state.clock.now() + limits.lock_secs;
+    let failures = state.store.record_sms_failure(&user.id, limits.max_failures, lock_until).await?;
+    let locked = failures >= limits.max_failures;
+    detail["failures"] = json!(failures);
+    detail["factor"] = json!(factor);
+    let kind = match (factor, locked) {
+        (_, true) => "second_factor.locked",
+        ("sms", false) => "sms.failure",
+        _ => "recovery_code.failure",
+    };
+    let event = Event { subject: Some(&user.id), detail: Some(detail), ..Event::new(kind) };
+    audit::record(state, event, origin).await;
+    if locked {
+        return Err(CodeError::Locked { retry_after: limits.lock_secs });
+    }
+    Ok(())
 }

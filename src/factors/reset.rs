@@ -1,0 +1,32 @@
+//! An operator's or administrator's reset of a person's second factors, for a
+//! lost phone: the number, the recovery codes and any lock go, browser
+//! sessions end, and where two steps are required the person must enrol and
+//! verify a number again at their next sign-in.
+
+use serde_json::json;
+
+use crate::AppState;
+use crate::accounts::User;
+use crate::audit::{self, Event, Origin};
+use crate::store::StoreError;
+
+/// Resets `user`'s second factors; `actor` is the administrator (`None`: the operator).
+pub async fn reset_second_factors(
+    state: &AppState,
+    user: &User,
+    actor: Option<&str>,
+    origin: &Origin,
+) -> Result<(), StoreError> {
+    let now = state.clock.now();
+    state.store.reset_second_factors(&user.id, now).await?;
+    state.store.end_user_sessions(&user.id, now).await?;
+    let event = Event {
+        actor,
+        subject: Some(&user.id),
+        deployment_id: Some(&user.deployment_id),
+        detail: Some(json!({ "had_phone": user.verified_phone().is_some() })),
+        ..Event::new("mfa.reset")
+    };
+    audit::record(state, event, origin).await;
+    Ok(())
+}
