@@ -38,10 +38,11 @@ pub async fn show(State(state): State<AppState>, headers: HeaderMap, Query(q): Q
         let user = state.store.user_by_id(&current.session.user_id).await?.ok_or_else(PageError::expired)?;
         let client = state.store.client(&tx.request.reply.client_id).await?.ok_or_else(PageError::expired)?;
         let scopes: Vec<&str> = tx.request.scopes.iter().map(|s| describe(s)).collect();
-        Ok::<_, PageError>(state.templates.page(
+        Ok::<_, PageError>(state.templates.page_leading_to(
             StatusCode::OK,
             "consent.html",
             json!({ "tx": tx.id, "csrf": tx.csrf, "client_name": client.name, "scopes": scopes, "email": user.email }),
+            &tx.request.reply.redirect_uri,
         ))
     };
     page.await.unwrap_or_else(|p| p.render(&state))

@@ -47,10 +47,11 @@ async fn render(
         Ok(Some(c)) => Some(c.name),
         _ => None,
     };
-    state.templates.page(
+    state.templates.page_leading_to(
         status,
         "login.html",
         json!({ "tx": tx.id, "csrf": tx.csrf, "email": email, "error": error, "client_name": client_name }),
+        &tx.request.reply.redirect_uri,
     )
 }
 

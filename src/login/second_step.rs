@@ -55,10 +55,11 @@ pub(super) async fn form_context(
 
 fn code_page(state: &AppState, c: &Context, status: StatusCode, error: Option<String>) -> Response {
     let phone = c.tx.sms.as_ref().and_then(|s| PhoneNumber::parse(&s.phone).ok()).map(|p| p.masked());
-    state.templates.page(
+    state.templates.page_leading_to(
         status,
         "sms_code.html",
         json!({ "tx": c.tx.id, "csrf": c.tx.csrf, "phone": phone, "error": error }),
+        &c.tx.request.reply.redirect_uri,
     )
 }
 
@@ -69,10 +70,11 @@ fn phone_page(
     error: Option<String>,
     typed: &str,
 ) -> Response {
-    state.templates.page(
+    state.templates.page_leading_to(
         status,
         "phone.html",
         json!({ "tx": c.tx.id, "csrf": c.tx.csrf, "error": error, "phone": typed }),
+        &c.tx.request.reply.redirect_uri,
     )
 }
 

@@ -49,7 +49,7 @@ async fn page(
     error: Option<&str>,
 ) -> Result<Response, PageError> {
     let deployment = state.store.deployment(&user.deployment_id).await?.ok_or_else(PageError::expired)?;
-    Ok(state.templates.page(
+    Ok(state.templates.page_leading_to(
         status,
         "terms.html",
         json!({
@@ -58,6 +58,7 @@ async fn page(
             "privacy_url": deployment.privacy_url,
             "disclaimer_version": deployment.disclaimer_version, "disclaimer_text": deployment.disclaimer_text,
         }),
+        &tx.request.reply.redirect_uri,
     ))
 }
 

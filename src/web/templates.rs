@@ -36,6 +36,18 @@ const TEMPLATES: &[(&str, &str)] = &[
 pub const PAGE_CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
     form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
+/// [`PAGE_CSP`] whose form-action also allows `target`'s origin (http, https)
+/// or scheme (a native app's private-use scheme): CSP matches only the origin
+/// of a redirect target anyway.
+pub fn csp_with_form_target(target: &str) -> String {
+    let source = match url::Url::parse(target) {
+        Ok(url) if matches!(url.scheme(), "http" | "https") => url.origin().ascii_serialization(),
+        Ok(url) => format!("{}:", url.scheme()),
+        Err(_) => return PAGE_CSP.to_string(),
+    };
+    PAGE_CSP.replace("form-action 'self'", &format!("form-action 'self' {source}"))
+}
+
 pub struct Templates {
     env: Environment<'static>,
 }
@@ -53,6 +65,20 @@ impl Templates {
     /// Renders `name` as an HTML page with `status`, the page CSP and no caching.
     pub fn page<C: Serialize>(&self, status: StatusCode, name: &str, context: C) -> Response {
         self.page_with_csp(status, name, context, PAGE_CSP)
+    }
+
+    /// A page whose form may end, through careid's own redirects, at `target`
+    /// (a client's redirect URI): browsers check form-action against every
+    /// redirect of a form submission, so `form-action 'self'` alone blocks the
+    /// last hop back to the client.
+    pub fn page_leading_to<C: Serialize>(
+        &self,
+        status: StatusCode,
+        name: &str,
+        context: C,
+        target: &str,
+    ) -> Response {
+        self.page_with_csp(status, name, context, &csp_with_form_target(target))
     }
 
     pub fn page_with_csp<C: Serialize>(

@@ -56,11 +56,11 @@ pub async fn show(
     let bytes = serde_json::to_vec(&pending).expect("serialising a pending logout");
     state.ephemeral.put(&key(&id), &bytes, TTL).await?;
     let client_name = request.client.as_ref().map(|c| c.name.as_str());
-    Ok(state.templates.page(
-        StatusCode::OK,
-        "logout_confirm.html",
-        json!({ "logout": id, "csrf": pending.csrf, "client_name": client_name }),
-    ))
+    let context = json!({ "logout": id, "csrf": pending.csrf, "client_name": client_name });
+    Ok(match &pending.redirect {
+        Some(to) => state.templates.page_leading_to(StatusCode::OK, "logout_confirm.html", context, &to.uri),
+        None => state.templates.page(StatusCode::OK, "logout_confirm.html", context),
+    })
 }
 
 /// `POST /end_session/confirm`: the person's answer.
