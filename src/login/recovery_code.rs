@@ -22,10 +22,11 @@ use crate::web::pages::PageError;
 use crate::web::params::Params;
 
 fn page(state: &AppState, c: &Context, status: StatusCode, error: Option<&str>) -> Response {
-    state.templates.page(
+    state.templates.page_leading_to(
         status,
         "recovery_code.html",
         json!({ "tx": c.tx.id, "csrf": c.tx.csrf, "error": error }),
+        &c.tx.request.reply.redirect_uri,
     )
 }
 

@@ -34,6 +34,9 @@ async fn the_login_page_is_a_safe_page() {
     assert_eq!(page.status(), 200);
     let csp = page.headers()["content-security-policy"].to_str().unwrap().to_string();
     assert!(csp.contains("default-src 'none'") && csp.contains("frame-ancestors 'none'"), "{csp}");
+    // Browsers check form-action against the redirects a form leads to: the
+    // last one goes back to the client, and only there.
+    assert!(csp.contains("form-action 'self' https://portal.example;"), "{csp}");
     assert_eq!(page.headers()["cache-control"], "no-store");
     assert_eq!(page.headers()["x-frame-options"], "DENY");
     let body = page.text().await.unwrap();
