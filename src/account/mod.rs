@@ -1,8 +1,9 @@
-//! The account pages (`/account`): profile, password, two-step verification, sessions. careid signs
+//! The account pages (`/account`): profile, password, two-step verification, passkeys, sessions. careid signs
 //! people in to them through its own authorization endpoint, as the internal
 //! public client `careid-account`, so there is one way to sign in.
 
 mod page;
+mod passkeys;
 mod phone;
 mod signin;
 mod two_step;
@@ -26,4 +27,8 @@ pub fn routes() -> Router<AppState> {
         .route("/account/phone/remove", post(phone::remove))
         .route("/account/two-step/on", post(two_step::turn_on))
         .route("/account/two-step/off", post(two_step::turn_off))
+        .route("/account/passkeys/options", post(passkeys::options))
+        .route("/account/passkeys", post(passkeys::finish))
+        .route("/account/passkeys/rename", post(passkeys::rename))
+        .route("/account/passkeys/remove", post(passkeys::remove))
 }

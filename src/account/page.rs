@@ -20,7 +20,7 @@ use crate::web::client_ip::ClientIp;
 use crate::web::pages::PageError;
 use crate::web::params::Params;
 
-fn csrf(current: &Current) -> String {
+pub(super) fn csrf(current: &Current) -> String {
     random::digest(&format!("account csrf {}", current.cookie))
 }
 
@@ -82,6 +82,7 @@ pub(super) async fn render(
             "sessions": sessions,
             "accepted": accepted,
             "two_step": { "enabled": user.two_step_enabled || required, "required": required, "phone": phone },
+            "passkeys": super::passkeys::view(state, user).await,
             "notice": notice,
             "error": error,
         }),
