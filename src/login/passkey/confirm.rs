@@ -23,8 +23,12 @@ pub async fn show(State(state): State<AppState>, headers: HeaderMap, Query(q): Q
     let page = async {
         let tx = transaction::load(&state, &q.tx).await?.ok_or_else(PageError::expired)?;
         let current = session::current(&state, &headers).await?.ok_or_else(PageError::expired)?;
-        // A code by text message gives two factors, not more: offer it only below that.
-        let sms_too = !policy::is_multi_factor(&current.session.acr);
+        let user = state.store.user_by_id(&current.session.user_id).await?.ok_or_else(PageError::expired)?;
+        let client = state.store.client(&tx.request.reply.client_id).await?.ok_or_else(PageError::expired)?;
+        // A code by text message reaches two factors, not the phishing-resistant level:
+        // offer it only where two factors are what is asked.
+        let needed = policy::check(&state, &client, &tx.request, &user, &current.session).await?;
+        let sms_too = matches!(needed, policy::Needed::SecondFactor);
         Ok::<_, PageError>(state.templates.page(
             StatusCode::OK,
             "passkey_confirm.html",
