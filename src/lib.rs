@@ -144,7 +144,9 @@ pub async fn open_services(config: Config, options: Options) -> Result<Services,
     let passkeys = match config.passkeys.relying_party(&config.issuer).map_err(StartupError::Config)? {
         Some(rp) => Some(factors::passkeys::Passkeys::new(&rp).map_err(StartupError::Config)?),
         None => {
-            tracing::warn!("passkeys are off: the issuer's host is an IP address and passkeys.rp_id is unset");
+            tracing::warn!(
+                "passkeys are off: the issuer's host is an IP address and passkeys.rp_id is unset"
+            );
             None
         }
     };

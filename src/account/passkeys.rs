@@ -47,7 +47,12 @@ pub(super) async fn view(state: &AppState, user: &User) -> Value {
 
 async fn passkey_required(state: &AppState, user: &User) -> bool {
     // Unknown (store trouble) counts as required: refusing a removal is the safe side.
-    state.store.deployment(&user.deployment_id).await.map(|d| d.is_some_and(|d| d.passkey_required)).unwrap_or(true)
+    state
+        .store
+        .deployment(&user.deployment_id)
+        .await
+        .map(|d| d.is_some_and(|d| d.passkey_required))
+        .unwrap_or(true)
 }
 
 #[derive(Deserialize)]
@@ -65,10 +70,19 @@ pub struct NewPasskey {
 }
 
 /// The signed-in person of a JSON request, after its CSRF check.
-async fn json_signed_in(state: &AppState, headers: &HeaderMap, sent_csrf: &str) -> Result<(Current, User), JsonError> {
+async fn json_signed_in(
+    state: &AppState,
+    headers: &HeaderMap,
+    sent_csrf: &str,
+) -> Result<(Current, User), JsonError> {
     let Some((current, user)) = signed_in(state, headers).await.map_err(|_| JsonError::unavailable())? else {
         let message = "Please sign in first.";
-        return Err(JsonError::go_to(StatusCode::UNAUTHORIZED, "login_required", message, signin::sign_in_path(state)));
+        return Err(JsonError::go_to(
+            StatusCode::UNAUTHORIZED,
+            "login_required",
+            message,
+            signin::sign_in_path(state),
+        ));
     };
     if !random::same(sent_csrf, &csrf(&current)) {
         return Err(JsonError::bad_request("This page is stale. Please reload it and try again."));
@@ -85,7 +99,12 @@ pub async fn options(
     let (current, user) = json_signed_in(&state, &headers, &body.csrf).await?;
     if !is_fresh(&state, &current) {
         let message = "To add a passkey, please sign in again first.";
-        return Err(JsonError::go_to(StatusCode::FORBIDDEN, "login_required", message, signin::reverify_path(&state)));
+        return Err(JsonError::go_to(
+            StatusCode::FORBIDDEN,
+            "login_required",
+            message,
+            signin::reverify_path(&state),
+        ));
     }
     let binding = Binding { tx: None, sid: Some(current.session.sid) };
     Ok(Json(passkeys::start_registration(&state, &user, binding).await?.to_json()))
@@ -106,7 +125,10 @@ pub async fn finish(
 }
 
 /// POST /account/passkeys/rename: `id` and its new `name`.
-pub async fn rename(State(state): State<AppState>, AccountForm { current, user, params }: AccountForm) -> Response {
+pub async fn rename(
+    State(state): State<AppState>,
+    AccountForm { current, user, params }: AccountForm,
+) -> Response {
     let outcome = async {
         let Some(name) = passkeys::clean_name(params.get("name").unwrap_or_default()) else {
             let message = "Please give the passkey a name.";
@@ -142,7 +164,9 @@ pub async fn remove(
             Removal::LastOneRequired => {
                 let message = "Your organisation requires a passkey, so your last one cannot be removed. \
                                Add another first.";
-                return Ok(render(&state, &current, &user, StatusCode::BAD_REQUEST, None, Some(message)).await);
+                return Ok(
+                    render(&state, &current, &user, StatusCode::BAD_REQUEST, None, Some(message)).await
+                );
             }
         }
         let event = Event {
@@ -152,7 +176,9 @@ pub async fn remove(
             ..Event::new("passkey.removed")
         };
         audit::record(&state, event, &origin).await;
-        Ok::<_, PageError>(render(&state, &current, &user, StatusCode::OK, Some("The passkey is removed."), None).await)
+        Ok::<_, PageError>(
+            render(&state, &current, &user, StatusCode::OK, Some("The passkey is removed."), None).await,
+        )
     };
     outcome.await.unwrap_or_else(|p| p.render(&state))
 }

@@ -91,7 +91,10 @@ pub async fn check(
     // acr_values are voluntary: a passkey when the person has one, else what they can do.
     let voluntary = request.acr_values.iter().filter(|v| acr::SUPPORTED.contains(&v.as_str())).cloned();
     let voluntary: Vec<String> = voluntary.collect();
-    if only_phishing_resistant(&voluntary) && session.acr != acr::PHISHING_RESISTANT && has_passkey(state, user).await? {
+    if only_phishing_resistant(&voluntary)
+        && session.acr != acr::PHISHING_RESISTANT
+        && has_passkey(state, user).await?
+    {
         return Ok(Needed::Passkey);
     }
     // acr_values lists acceptable levels; values careid does not know are ignored (they are

@@ -44,7 +44,9 @@ impl Store {
     /// A user's passkeys, oldest first.
     pub async fn passkeys_of(&self, user_id: &str) -> Result<Vec<StoredPasskey>, StoreError> {
         let sql = format!("SELECT {COLUMNS} FROM passkeys WHERE user_id = $1 ORDER BY created_at, id");
-        Ok(on_pool!(self, pool => sqlx::query_as::<_, StoredPasskey>(&sql).bind(user_id).fetch_all(pool).await)?)
+        Ok(
+            on_pool!(self, pool => sqlx::query_as::<_, StoredPasskey>(&sql).bind(user_id).fetch_all(pool).await)?,
+        )
     }
 
     pub async fn passkey_by_credential_id(
@@ -80,7 +82,12 @@ impl Store {
 
     /// Removes one of `user_id`'s passkeys, unless `keep_one` and it is their last.
     /// The user's row is locked first, so two removals at once cannot both pass the count.
-    pub async fn remove_passkey(&self, user_id: &str, id: &str, keep_one: bool) -> Result<Removal, StoreError> {
+    pub async fn remove_passkey(
+        &self,
+        user_id: &str,
+        id: &str,
+        keep_one: bool,
+    ) -> Result<Removal, StoreError> {
         let lock = "UPDATE users SET updated_at = updated_at WHERE id = $1";
         let count = "SELECT COUNT(*) FROM passkeys WHERE user_id = $1";
         let delete = "DELETE FROM passkeys WHERE id = $1 AND user_id = $2";

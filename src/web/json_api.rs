@@ -65,10 +65,14 @@ impl From<PasskeyError> for JsonError {
     fn from(e: PasskeyError) -> Self {
         let message = e.to_string();
         match e {
-            PasskeyError::Unavailable => JsonError::new(StatusCode::NOT_FOUND, "passkeys_unavailable", message),
+            PasskeyError::Unavailable => {
+                JsonError::new(StatusCode::NOT_FOUND, "passkeys_unavailable", message)
+            }
             PasskeyError::Expired => JsonError::new(StatusCode::BAD_REQUEST, "expired_challenge", message),
             PasskeyError::Malformed(_) => JsonError::bad_request(message),
-            PasskeyError::AlreadyRegistered => JsonError::new(StatusCode::CONFLICT, "already_registered", message),
+            PasskeyError::AlreadyRegistered => {
+                JsonError::new(StatusCode::CONFLICT, "already_registered", message)
+            }
             PasskeyError::UnknownCredential
             | PasskeyError::Rejected { .. }
             | PasskeyError::CounterRegression { .. } => {
@@ -113,13 +117,14 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for JsonBody<T> {
         if !is_json {
             return Err(JsonError::bad_request("The body must be JSON (Content-Type: application/json)."));
         }
-        let too_large = || JsonError::bad_request(format!("The body is too large (at most {MAX_JSON_BYTES} bytes)."));
+        let too_large =
+            || JsonError::bad_request(format!("The body is too large (at most {MAX_JSON_BYTES} bytes)."));
         let bytes = Bytes::from_request(req, state).await.map_err(|_| too_large())?;
         if bytes.len() > MAX_JSON_BYTES {
             return Err(too_large());
         }
-        serde_json::from_slice(&bytes)
-            .map(JsonBody)
-            .map_err(|e| JsonError::bad_request(format!("The body is not the JSON this endpoint expects: {e}.")))
+        serde_json::from_slice(&bytes).map(JsonBody).map_err(|e| {
+            JsonError::bad_request(format!("The body is not the JSON this endpoint expects: {e}."))
+        })
     }
 }

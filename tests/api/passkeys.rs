@@ -18,7 +18,8 @@ pub const PHISHING_RESISTANT: &str = "urn:careid:acr:phishing-resistant";
 /// careid (clinicians need two steps) whose default deployment requires a passkey.
 pub async fn spawn_passkey_required() -> TestApp {
     let spec: DeploymentSpec =
-        serde_json::from_value(json!({"id": "default", "name": "Default", "passkey_required": true})).unwrap();
+        serde_json::from_value(json!({"id": "default", "name": "Default", "passkey_required": true}))
+            .unwrap();
     spawn(|c| c.deployments = vec![spec]).await
 }
 
@@ -27,7 +28,8 @@ pub async fn post_json(browser: &Browser, app: &TestApp, path: &str, body: &Valu
     let response = browser.http.post(app.url(path)).json(body).send().await.unwrap();
     let status = response.status();
     let text = response.text().await.unwrap();
-    let json = serde_json::from_str(&text).unwrap_or_else(|_| panic!("{path} answered {status} with non-JSON {text}"));
+    let json = serde_json::from_str(&text)
+        .unwrap_or_else(|_| panic!("{path} answered {status} with non-JSON {text}"));
     (status, json)
 }
 
@@ -67,10 +69,12 @@ pub async fn add_on_account(
     name: &str,
 ) -> (StatusCode, Value) {
     let csrf = hidden(page, "csrf");
-    let (status, challenge) = post_json(browser, app, "/account/passkeys/options", &json!({ "csrf": csrf })).await;
+    let (status, challenge) =
+        post_json(browser, app, "/account/passkeys/options", &json!({ "csrf": csrf })).await;
     assert_eq!(status, 200, "{challenge}");
     let credential = authenticator.register(&challenge["publicKey"]);
-    let body = json!({ "csrf": csrf, "ceremony": challenge["ceremony"], "credential": credential, "name": name });
+    let body =
+        json!({ "csrf": csrf, "ceremony": challenge["ceremony"], "credential": credential, "name": name });
     post_json(browser, app, "/account/passkeys", &body).await
 }
 
@@ -165,7 +169,8 @@ async fn a_passkey_added_on_the_account_page_is_discoverable_verified_and_listed
     let page = account_page(&app, &browser, PATIENT).await;
     assert!(page.contains("id=\"passkey-add\"") && page.contains("You have no passkey yet"), "{page}");
     let csrf = hidden(&page, "csrf");
-    let (_, challenge) = post_json(&browser, &app, "/account/passkeys/options", &json!({ "csrf": csrf })).await;
+    let (_, challenge) =
+        post_json(&browser, &app, "/account/passkeys/options", &json!({ "csrf": csrf })).await;
     let options = &challenge["publicKey"];
     assert_eq!(options["rp"]["id"], "localhost");
     assert_eq!(options["authenticatorSelection"]["residentKey"], "required");
@@ -182,7 +187,8 @@ async fn a_passkey_added_on_the_account_page_is_discoverable_verified_and_listed
     assert!(page.contains("Kitchen iPad") && page.contains("not used yet"), "{page}");
     // A second passkey's options exclude the first, so one device is not registered twice.
     let csrf = hidden(&page, "csrf");
-    let (_, challenge) = post_json(&browser, &app, "/account/passkeys/options", &json!({ "csrf": csrf })).await;
+    let (_, challenge) =
+        post_json(&browser, &app, "/account/passkeys/options", &json!({ "csrf": csrf })).await;
     let excluded = challenge["publicKey"]["excludeCredentials"].as_array().unwrap();
     assert_eq!(excluded.len(), 1);
     assert_eq!(excluded[0]["id"], credential["id"]);
@@ -248,7 +254,8 @@ async fn passkey_required_makes_the_next_sign_in_add_one_and_it_cannot_be_skippe
     let (_, _, page) = browser.visit(&again).await.page();
     let (tx, csrf) = (attribute(&page, "data-tx"), attribute(&page, "data-csrf"));
     let (status, challenge) =
-        post_json(&browser, &app, "/login/passkey/register/options", &json!({ "tx": tx, "csrf": csrf })).await;
+        post_json(&browser, &app, "/login/passkey/register/options", &json!({ "tx": tx, "csrf": csrf }))
+            .await;
     assert_eq!(status, 200, "{challenge}");
     let mut authenticator = SoftAuthenticator::new(&app.base);
     let credential = authenticator.register(&challenge["publicKey"]);
@@ -285,7 +292,8 @@ async fn a_client_requiring_phishing_resistance_steps_a_password_up_to_a_passkey
     let (status, body) = confirm(&app, &browser, &mut authenticator, &page).await;
     assert_eq!(status, 200, "{body}");
     let params = browser.visit(body["redirect"].as_str().unwrap()).await.params();
-    let tokens = exchange(&app, &params["code"], PORTAL_REDIRECT, ("strict", crate::flows::PORTAL_SECRET)).await;
+    let tokens =
+        exchange(&app, &params["code"], PORTAL_REDIRECT, ("strict", crate::flows::PORTAL_SECRET)).await;
     assert_eq!(id_token_claims(&app, &tokens)["acr"], PHISHING_RESISTANT);
 
     // Someone with no passkey cannot reach the level: the client is told so.
@@ -310,7 +318,8 @@ async fn acr_values_and_an_essential_acr_for_phishing_resistance_step_a_session_
 
     // An essential acr claim in a fresh password session does the same.
     let other = Browser::new(&app);
-    let claims = json!({"id_token": {"acr": {"essential": true, "values": [PHISHING_RESISTANT]}}}).to_string();
+    let claims =
+        json!({"id_token": {"acr": {"essential": true, "values": [PHISHING_RESISTANT]}}}).to_string();
     let (_, at, _) = other.sign_in(&app_url(&app, &[("claims", &claims)]), PATIENT, PASSWORD).await.page();
     assert!(at.contains("/login/passkey/confirm"), "{at}");
 }
@@ -327,7 +336,8 @@ async fn the_last_passkey_stays_while_the_deployment_requires_one() {
     assert!(at.contains("/login/passkey/register"), "{at}");
     let (tx, csrf) = (attribute(&page, "data-tx"), attribute(&page, "data-csrf"));
     let (_, challenge) =
-        post_json(&browser, &app, "/login/passkey/register/options", &json!({ "tx": tx, "csrf": csrf })).await;
+        post_json(&browser, &app, "/login/passkey/register/options", &json!({ "tx": tx, "csrf": csrf }))
+            .await;
     let credential = authenticator.register(&challenge["publicKey"]);
     let body = json!({ "tx": tx, "csrf": csrf, "ceremony": challenge["ceremony"], "credential": credential });
     let (status, body) = post_json(&browser, &app, "/login/passkey/register", &body).await;
@@ -364,13 +374,20 @@ async fn removing_or_adding_a_passkey_needs_a_recent_sign_in() {
     let id = app.state.store.passkeys_of(&user.id).await.unwrap()[0].id.clone();
     app.clock.advance(601);
     let csrf = hidden(&page, "csrf");
-    let response = browser.http.post(app.url("/account/passkeys/remove")).form(&[("csrf", &csrf), ("id", &id)]).send().await.unwrap();
+    let response = browser
+        .http
+        .post(app.url("/account/passkeys/remove"))
+        .form(&[("csrf", &csrf), ("id", &id)])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     let location = response.headers()["location"].to_str().unwrap();
     assert!(location.starts_with("/authorize?") && location.contains("prompt=login"), "{location}");
     assert_eq!(app.state.store.passkeys_of(&user.id).await.unwrap().len(), 1, "nothing removed yet");
 
-    let (status, body) = post_json(&browser, &app, "/account/passkeys/options", &json!({ "csrf": csrf })).await;
+    let (status, body) =
+        post_json(&browser, &app, "/account/passkeys/options", &json!({ "csrf": csrf })).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     assert_eq!(body["error"], "login_required");
     assert!(body["redirect"].as_str().unwrap().contains("prompt=login"), "{body}");
@@ -399,10 +416,8 @@ async fn a_passkey_can_be_renamed_but_not_someone_elses() {
         .page();
     assert_eq!(status, 400);
     assert_eq!(app.state.store.passkeys_of(&clinician.id).await.unwrap()[0].name, "Laptop");
-    let (status, _, _) = browser
-        .post_form("/account/passkeys/remove", &[("csrf", &csrf), ("id", &theirs)])
-        .await
-        .page();
+    let (status, _, _) =
+        browser.post_form("/account/passkeys/remove", &[("csrf", &csrf), ("id", &theirs)]).await.page();
     assert_eq!(status, 400);
     assert_eq!(app.state.store.passkeys_of(&clinician.id).await.unwrap().len(), 1);
 }

@@ -11,8 +11,8 @@ use crate::browser::Browser;
 use crate::flows::{CLINICIAN, PASSWORD, PATIENT};
 use crate::helpers::TestApp;
 use crate::passkeys::{
-    account_page, answer_sign_in, attribute, audit_kinds, login_page, passkey_sign_in, post_json, sign_in_challenge,
-    user_with_passkey,
+    account_page, answer_sign_in, attribute, audit_kinds, login_page, passkey_sign_in, post_json,
+    sign_in_challenge, user_with_passkey,
 };
 use crate::sms_signin::{app_url, portal_url, spawn};
 use crate::soft_authenticator::SoftAuthenticator;
@@ -41,11 +41,19 @@ async fn a_replayed_challenge_or_assertion_is_refused() {
     let other = Browser::new(&app);
     let (tx, csrf) = login_page(&other, &app_url(&app, &[])).await;
     let (status, body) = answer_sign_in(&app, &other, (&tx, &csrf), &challenge, &credential).await;
-    assert_eq!((status, body["error"].as_str()), (StatusCode::BAD_REQUEST, Some("expired_challenge")), "{body}");
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("expired_challenge")),
+        "{body}"
+    );
     // …and the old assertion against a fresh challenge fails its signature over that challenge.
     let fresh = sign_in_challenge(&app, &other, &tx, &csrf).await;
     let (status, body) = answer_sign_in(&app, &other, (&tx, &csrf), &fresh, &credential).await;
-    assert_eq!((status, body["error"].as_str()), (StatusCode::UNAUTHORIZED, Some("passkey_rejected")), "{body}");
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (StatusCode::UNAUTHORIZED, Some("passkey_rejected")),
+        "{body}"
+    );
     assert!(audit_kinds(&app).await.contains(&"passkey.failed".to_string()));
 }
 
@@ -65,7 +73,11 @@ async fn a_challenge_counts_only_for_its_own_login_page_and_for_five_minutes() {
     let credential = authenticator.assert(&challenge["publicKey"]);
     app.clock.advance(301);
     let (status, body) = answer_sign_in(&app, &browser, (&tx_b, &csrf_b), &challenge, &credential).await;
-    assert_eq!((status, body["error"].as_str()), (StatusCode::BAD_REQUEST, Some("expired_challenge")), "{body}");
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("expired_challenge")),
+        "{body}"
+    );
 }
 
 #[tokio::test]
@@ -74,14 +86,19 @@ async fn an_answer_made_for_another_origin_is_refused() {
     let mut authenticator = user_with_passkey(&app, PATIENT, Role::Patient).await;
     authenticator.origin = "https://careid.evil.example".into();
     let (status, body) = attempt(&app, &mut authenticator).await;
-    assert_eq!((status, body["error"].as_str()), (StatusCode::UNAUTHORIZED, Some("passkey_rejected")), "{body}");
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (StatusCode::UNAUTHORIZED, Some("passkey_rejected")),
+        "{body}"
+    );
     authenticator.origin = app.base.replace("localhost", "localhost.evil.example");
     assert_eq!(attempt(&app, &mut authenticator).await.0, StatusCode::UNAUTHORIZED);
 
     // Registration from another origin fails the same way.
     let browser = Browser::new(&app);
     let page = account_page(&app, &browser, PATIENT).await;
-    let (status, body) = crate::passkeys::add_on_account(&app, &browser, &mut authenticator, &page, "Evil").await;
+    let (status, body) =
+        crate::passkeys::add_on_account(&app, &browser, &mut authenticator, &page, "Evil").await;
     assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
     let user = app.state.store.user_by_email(PATIENT).await.unwrap().unwrap();
     assert_eq!(app.state.store.passkeys_of(&user.id).await.unwrap().len(), 1);
@@ -93,11 +110,16 @@ async fn an_answer_for_another_relying_party_is_refused() {
     let mut authenticator = user_with_passkey(&app, PATIENT, Role::Patient).await;
     authenticator.rp_id_override = Some("evil.example".into());
     let (status, body) = attempt(&app, &mut authenticator).await;
-    assert_eq!((status, body["error"].as_str()), (StatusCode::UNAUTHORIZED, Some("passkey_rejected")), "{body}");
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (StatusCode::UNAUTHORIZED, Some("passkey_rejected")),
+        "{body}"
+    );
 
     let browser = Browser::new(&app);
     let page = account_page(&app, &browser, PATIENT).await;
-    let (status, body) = crate::passkeys::add_on_account(&app, &browser, &mut authenticator, &page, "Evil").await;
+    let (status, body) =
+        crate::passkeys::add_on_account(&app, &browser, &mut authenticator, &page, "Evil").await;
     assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
 }
 
@@ -116,7 +138,11 @@ async fn someone_elses_passkey_neither_confirms_a_sign_in_nor_signs_in_under_ano
     let credential = theirs.assert_with(0, &challenge["publicKey"]);
     let body = json!({ "tx": tx, "csrf": csrf, "ceremony": challenge["ceremony"], "credential": credential });
     let (status, body) = post_json(&browser, &app, "/login/passkey/confirm", &body).await;
-    assert_eq!((status, body["error"].as_str()), (StatusCode::UNAUTHORIZED, Some("passkey_rejected")), "{body}");
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (StatusCode::UNAUTHORIZED, Some("passkey_rejected")),
+        "{body}"
+    );
 
     // The clinician's own credential presented with the patient's user handle.
     mine.credentials[0].user_handle = theirs.credentials[0].user_handle.clone();
@@ -133,10 +159,15 @@ async fn a_removed_passkey_no_longer_signs_in() {
     let user = app.state.store.user_by_email(PATIENT).await.unwrap().unwrap();
     let id = app.state.store.passkeys_of(&user.id).await.unwrap()[0].id.clone();
     let csrf = crate::browser::hidden(&page, "csrf");
-    let (status, _, _) = browser.post_form("/account/passkeys/remove", &[("csrf", &csrf), ("id", &id)]).await.page();
+    let (status, _, _) =
+        browser.post_form("/account/passkeys/remove", &[("csrf", &csrf), ("id", &id)]).await.page();
     assert_eq!(status, 200);
     let (status, body) = attempt(&app, &mut authenticator).await;
-    assert_eq!((status, body["error"].as_str()), (StatusCode::UNAUTHORIZED, Some("passkey_rejected")), "{body}");
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (StatusCode::UNAUTHORIZED, Some("passkey_rejected")),
+        "{body}"
+    );
     assert!(body["error_description"].as_str().unwrap().contains("not registered"), "{body}");
 }
 
@@ -145,7 +176,9 @@ async fn a_counter_that_goes_back_is_refused_and_audited() {
     let app = spawn(|_| {}).await;
     let mut authenticator = user_with_passkey(&app, PATIENT, Role::Patient).await;
     for _ in 0..2 {
-        let params = passkey_sign_in(&app, &Browser::new(&app), &mut authenticator, &app_url(&app, &[])).await.params();
+        let params = passkey_sign_in(&app, &Browser::new(&app), &mut authenticator, &app_url(&app, &[]))
+            .await
+            .params();
         assert!(params.contains_key("code"));
     }
     // A copy of the key that signed less often than the original.
@@ -178,9 +211,15 @@ async fn bodies_that_are_not_the_expected_json_get_a_400_that_says_why() {
         ("not JSON", browser.http.post(&url).header("content-type", "application/json").body("{not json")),
         ("a form", browser.http.post(&url).form(&[("tx", tx.as_str())])),
         ("missing fields", browser.http.post(&url).json(&json!({ "tx": tx }))),
-        ("wrong types", browser.http.post(&url).json(&json!({ "tx": 1, "csrf": [], "ceremony": {}, "credential": 2 }))),
+        (
+            "wrong types",
+            browser.http.post(&url).json(&json!({ "tx": 1, "csrf": [], "ceremony": {}, "credential": 2 })),
+        ),
         ("20 KiB", browser.http.post(&url).json(&json!({ "tx": tx, "csrf": "x".repeat(20 * 1024) }))),
-        ("100 KiB", browser.http.post(&url).header("content-type", "application/json").body("[".repeat(100 * 1024))),
+        (
+            "100 KiB",
+            browser.http.post(&url).header("content-type", "application/json").body("[".repeat(100 * 1024)),
+        ),
         ("a credential of the wrong shape", browser.http.post(&url).json(&valid_shape(json!({ "id": "x" })))),
     ];
     for (what, request) in cases {
@@ -192,7 +231,14 @@ async fn bodies_that_are_not_the_expected_json_get_a_400_that_says_why() {
     }
     // The same for the account and confirmation endpoints.
     for path in ["/account/passkeys/options", "/login/passkey/confirm", "/login/passkey/register/options"] {
-        let response = browser.http.post(app.url(path)).header("content-type", "application/json").body("]").send().await.unwrap();
+        let response = browser
+            .http
+            .post(app.url(path))
+            .header("content-type", "application/json")
+            .body("]")
+            .send()
+            .await
+            .unwrap();
         assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{path}");
     }
 }

@@ -98,14 +98,15 @@ impl SoftAuthenticator {
 
     /// Answers `navigator.credentials.create({ publicKey })`: a new ES256 credential.
     pub fn register(&mut self, public_key: &Value) -> Value {
-        let rp_id = self.rp_id_override.clone().unwrap_or_else(|| public_key["rp"]["id"].as_str().unwrap().into());
+        let rp_id =
+            self.rp_id_override.clone().unwrap_or_else(|| public_key["rp"]["id"].as_str().unwrap().into());
         let key = SigningKey::random(&mut rand::rngs::OsRng);
         let id: Vec<u8> = (0..16).map(|_| rand::random::<u8>()).collect();
         let point = key.verifying_key().to_encoded_point(false);
         let cose_key = cbor_map(&[
-            (cbor_int(1), cbor_int(2)),   // kty: EC2
-            (cbor_int(3), cbor_int(-7)),  // alg: ES256
-            (cbor_int(-1), cbor_int(1)),  // crv: P-256
+            (cbor_int(1), cbor_int(2)),  // kty: EC2
+            (cbor_int(3), cbor_int(-7)), // alg: ES256
+            (cbor_int(-1), cbor_int(1)), // crv: P-256
             (cbor_int(-2), cbor_bytes(point.x().unwrap())),
             (cbor_int(-3), cbor_bytes(point.y().unwrap())),
         ]);
@@ -144,8 +145,10 @@ impl SoftAuthenticator {
     /// allowed (any of this RP's when the list is empty, as for a discoverable sign-in).
     pub fn assert(&mut self, public_key: &Value) -> Value {
         let rp_id = public_key["rpId"].as_str().unwrap().to_string();
-        let allowed: Vec<Vec<u8>> =
-            public_key["allowCredentials"].as_array().map(|a| a.iter().map(|c| unb64(&c["id"])).collect()).unwrap_or_default();
+        let allowed: Vec<Vec<u8>> = public_key["allowCredentials"]
+            .as_array()
+            .map(|a| a.iter().map(|c| unb64(&c["id"])).collect())
+            .unwrap_or_default();
         let index = self
             .credentials
             .iter()

@@ -46,7 +46,11 @@ fn key(id: &str) -> String {
 }
 
 /// Stores `pending` under a new random id, which the browser echoes with its answer.
-pub(super) async fn put(state: &AppState, binding: Binding, pending: Pending) -> Result<String, PasskeyError> {
+pub(super) async fn put(
+    state: &AppState,
+    binding: Binding,
+    pending: Pending,
+) -> Result<String, PasskeyError> {
     let id = random::token(24);
     let ceremony = Ceremony { binding, created_at: state.clock.now(), pending };
     let bytes = serde_json::to_vec(&ceremony).map_err(|e| PasskeyError::Internal(e.to_string()))?;

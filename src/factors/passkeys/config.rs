@@ -67,7 +67,9 @@ impl PasskeyConfig {
         }
         for app in &self.android_apps {
             if app.package_name.trim().is_empty() || app.sha256_cert_fingerprints.is_empty() {
-                return Err("passkeys.android_apps: each needs package_name and sha256_cert_fingerprints".into());
+                return Err(
+                    "passkeys.android_apps: each needs package_name and sha256_cert_fingerprints".into()
+                );
             }
             for fingerprint in &app.sha256_cert_fingerprints {
                 origins.push(android_origin(fingerprint)?);
@@ -97,9 +99,10 @@ fn web_origin(value: &str, rp_id: &str) -> Result<Url, String> {
 
 /// The origin an Android app's own passkey calls carry: its signing certificate's SHA-256.
 fn android_origin(fingerprint: &str) -> Result<Url, String> {
-    let bytes = hex::decode(fingerprint.replace(':', "")).ok().filter(|b| b.len() == 32).ok_or_else(|| {
-        format!("passkeys.android_apps: {fingerprint:?} is not a SHA-256 fingerprint (AB:CD:… 32 bytes)")
-    })?;
+    let bytes =
+        hex::decode(fingerprint.replace(':', "")).ok().filter(|b| b.len() == 32).ok_or_else(|| {
+            format!("passkeys.android_apps: {fingerprint:?} is not a SHA-256 fingerprint (AB:CD:… 32 bytes)")
+        })?;
     let hash = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes);
     Url::parse(&format!("android:apk-key-hash:{hash}"))
         .map_err(|e| format!("passkeys.android_apps: {fingerprint:?}: {e}"))
@@ -169,7 +172,10 @@ mod tests {
         let rp = config.relying_party(&issuer()).unwrap().unwrap();
         assert!(rp.origins[1].as_str().starts_with("android:apk-key-hash:q6ur"), "{:?}", rp.origins);
         let short = PasskeyConfig {
-            android_apps: vec![AndroidApp { package_name: "x".into(), sha256_cert_fingerprints: vec!["AB".into()] }],
+            android_apps: vec![AndroidApp {
+                package_name: "x".into(),
+                sha256_cert_fingerprints: vec!["AB".into()],
+            }],
             ..Default::default()
         };
         assert!(short.relying_party(&issuer()).is_err());

@@ -122,10 +122,18 @@ fn answer<T: serde::de::DeserializeOwned>(credential: &Value) -> Result<T, Passk
 
 /// Options to create a passkey for `user`: discoverable, user-verified, no attestation,
 /// excluding the passkeys they already have.
-pub async fn start_registration(state: &AppState, user: &User, binding: Binding) -> Result<Challenge, PasskeyError> {
+pub async fn start_registration(
+    state: &AppState,
+    user: &User,
+    binding: Binding,
+) -> Result<Challenge, PasskeyError> {
     let webauthn = webauthn(state)?;
     let existing = state.store.passkeys_of(&user.id).await?;
-    let exclude = existing.iter().map(parse_passkey).map(|p| p.map(|p| p.cred_id().clone())).collect::<Result<_, _>>()?;
+    let exclude = existing
+        .iter()
+        .map(parse_passkey)
+        .map(|p| p.map(|p| p.cred_id().clone()))
+        .collect::<Result<_, _>>()?;
     let (options, registration) = webauthn
         .start_passkey_registration(user_handle(&user.id)?, &user.email, &user.name, Some(exclude))
         .map_err(|e| PasskeyError::Internal(e.to_string()))?;
@@ -192,8 +200,9 @@ pub async fn finish_registration(
 
 /// Options to sign in with whichever passkey the person picks (no username first).
 pub async fn start_sign_in(state: &AppState, binding: Binding) -> Result<Challenge, PasskeyError> {
-    let (options, authentication) =
-        webauthn(state)?.start_discoverable_authentication().map_err(|e| PasskeyError::Internal(e.to_string()))?;
+    let (options, authentication) = webauthn(state)?
+        .start_discoverable_authentication()
+        .map_err(|e| PasskeyError::Internal(e.to_string()))?;
     let public_key = options_json(&options)?;
     Ok(Challenge { id: ceremony::put(state, binding, Pending::SignIn(authentication)).await?, public_key })
 }
@@ -214,8 +223,11 @@ pub async fn finish_sign_in(
         let credential: PublicKeyCredential = answer(&reply.credential)?;
         let (handle, credential_id) =
             webauthn.identify_discoverable_authentication(&credential).map_err(|e| rejected(None, e))?;
-        let stored =
-            state.store.passkey_by_credential_id(&b64(credential_id)).await?.ok_or(PasskeyError::UnknownCredential)?;
+        let stored = state
+            .store
+            .passkey_by_credential_id(&b64(credential_id))
+            .await?
+            .ok_or(PasskeyError::UnknownCredential)?;
         known_user = Some(stored.user_id.clone());
         // The handle the authenticator keeps must name the credential's own account.
         if user_handle(&stored.user_id)? != handle {
@@ -238,15 +250,20 @@ pub async fn finish_sign_in(
 }
 
 /// Options for `user` to confirm with one of their passkeys (second factor or step-up).
-pub async fn start_confirmation(state: &AppState, user: &User, binding: Binding) -> Result<Challenge, PasskeyError> {
+pub async fn start_confirmation(
+    state: &AppState,
+    user: &User,
+    binding: Binding,
+) -> Result<Challenge, PasskeyError> {
     let webauthn = webauthn(state)?;
     let passkeys =
         state.store.passkeys_of(&user.id).await?.iter().map(parse_passkey).collect::<Result<Vec<_>, _>>()?;
     if passkeys.is_empty() {
         return Err(PasskeyError::UnknownCredential);
     }
-    let (options, authentication) =
-        webauthn.start_passkey_authentication(&passkeys).map_err(|e| PasskeyError::Internal(e.to_string()))?;
+    let (options, authentication) = webauthn
+        .start_passkey_authentication(&passkeys)
+        .map_err(|e| PasskeyError::Internal(e.to_string()))?;
     let public_key = options_json(&options)?;
     let pending = Pending::Confirm { user_id: user.id.clone(), state: authentication };
     Ok(Challenge { id: ceremony::put(state, binding, pending).await?, public_key })
@@ -295,10 +312,9 @@ async fn record_use(
 ) -> Result<(), PasskeyError> {
     let result = result.map_err(|e| match e {
         // The counter did not go up: two copies of the key may exist (WebAuthn §6.1.1).
-        WebauthnError::CredentialPossibleCompromise => PasskeyError::CounterRegression {
-            user_id: stored.user_id.clone(),
-            passkey_id: stored.id.clone(),
-        },
+        WebauthnError::CredentialPossibleCompromise => {
+            PasskeyError::CounterRegression { user_id: stored.user_id.clone(), passkey_id: stored.id.clone() }
+        }
         other => rejected(Some(&stored.user_id), other),
     })?;
     if !result.user_verified() {
@@ -326,18 +342,32 @@ async fn used(state: &AppState, stored: &StoredPasskey, purpose: &str, origin: &
     audit::record(state, event, origin).await;
 }
 
-async fn record_failure(state: &AppState, e: &PasskeyError, user_id: Option<&str>, purpose: &str, origin: &Origin) {
+async fn record_failure(
+    state: &AppState,
+    e: &PasskeyError,
+    user_id: Option<&str>,
+    purpose: &str,
+    origin: &Origin,
+) {
     let (kind, detail) = match e {
         PasskeyError::CounterRegression { passkey_id, .. } => {
             ("passkey.counter_regression", json!({ "passkey": passkey_id, "purpose": purpose }))
         }
-        PasskeyError::Rejected { reason, .. } => ("passkey.failed", json!({ "reason": reason, "purpose": purpose })),
-        PasskeyError::Expired => ("passkey.failed", json!({ "reason": "expired or reused challenge", "purpose": purpose })),
-        PasskeyError::UnknownCredential => ("passkey.failed", json!({ "reason": "unknown credential", "purpose": purpose })),
+        PasskeyError::Rejected { reason, .. } => {
+            ("passkey.failed", json!({ "reason": reason, "purpose": purpose }))
+        }
+        PasskeyError::Expired => {
+            ("passkey.failed", json!({ "reason": "expired or reused challenge", "purpose": purpose }))
+        }
+        PasskeyError::UnknownCredential => {
+            ("passkey.failed", json!({ "reason": "unknown credential", "purpose": purpose }))
+        }
         PasskeyError::AlreadyRegistered => {
             ("passkey.failed", json!({ "reason": "credential already registered", "purpose": purpose }))
         }
-        PasskeyError::Malformed(_) => ("passkey.failed", json!({ "reason": "malformed response", "purpose": purpose })),
+        PasskeyError::Malformed(_) => {
+            ("passkey.failed", json!({ "reason": "malformed response", "purpose": purpose }))
+        }
         PasskeyError::Unavailable
         | PasskeyError::Internal(_)
         | PasskeyError::Store(_)
@@ -352,4 +382,3 @@ pub fn clean_name(name: &str) -> Option<String> {
     let cleaned: String = name.chars().filter(|c| !c.is_control()).collect::<String>().trim().to_string();
     (!cleaned.is_empty()).then(|| cleaned.chars().take(MAX_NAME_CHARS).collect())
 }
-

@@ -170,7 +170,8 @@ async fn next_step(
                 return Err(Step::Client(e));
             }
             // Someone with a passkey confirms with it; others get a code by SMS.
-            let passkey = matches!(needed, policy::Needed::Passkey) || policy::has_passkey(state, &user).await?;
+            let passkey =
+                matches!(needed, policy::Needed::Passkey) || policy::has_passkey(state, &user).await?;
             let page = if passkey { "/login/passkey/confirm" } else { "/login/sms" };
             let tx = match tx {
                 Some(tx) => transaction::next_step(state, tx).await?,
