@@ -21,6 +21,7 @@ mod introspection;
 mod invitations;
 mod login;
 mod logout;
+mod passkey_flows;
 mod passkeys;
 mod passkeys_attacks;
 mod password_reset;

@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 use crate::browser::Browser;
 use crate::flows::{CLINICIAN, PASSWORD, PATIENT};
 use crate::helpers::TestApp;
-use crate::passkeys::{
+use crate::passkey_flows::{
     account_page, answer_sign_in, attribute, audit_kinds, login_page, passkey_sign_in, post_json,
     sign_in_challenge, user_with_passkey,
 };
@@ -98,7 +98,7 @@ async fn an_answer_made_for_another_origin_is_refused() {
     let browser = Browser::new(&app);
     let page = account_page(&app, &browser, PATIENT).await;
     let (status, body) =
-        crate::passkeys::add_on_account(&app, &browser, &mut authenticator, &page, "Evil").await;
+        crate::passkey_flows::add_on_account(&app, &browser, &mut authenticator, &page, "Evil").await;
     assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
     let user = app.state.store.user_by_email(PATIENT).await.unwrap().unwrap();
     assert_eq!(app.state.store.passkeys_of(&user.id).await.unwrap().len(), 1);
@@ -119,7 +119,7 @@ async fn an_answer_for_another_relying_party_is_refused() {
     let browser = Browser::new(&app);
     let page = account_page(&app, &browser, PATIENT).await;
     let (status, body) =
-        crate::passkeys::add_on_account(&app, &browser, &mut authenticator, &page, "Evil").await;
+        crate::passkey_flows::add_on_account(&app, &browser, &mut authenticator, &page, "Evil").await;
     assert_eq!(status, StatusCode::UNAUTHORIZED, "{body}");
 }
 
