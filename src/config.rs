@@ -11,6 +11,7 @@ use url::Url;
 
 use crate::accounts::password::PasswordConfig;
 use crate::clients::ClientSpec;
+use crate::factors::passkeys::PasskeyConfig;
 use crate::factors::sms::SmsConfig;
 use crate::onboarding::deployments::DeploymentSpec;
 use crate::secret::Secret;
@@ -52,6 +53,8 @@ pub struct Config {
     pub onboarding: OnboardingConfig,
     pub sms: SmsConfig,
     pub mfa: MfaConfig,
+    /// The WebAuthn relying party and the native apps that share its passkeys.
+    pub passkeys: PasskeyConfig,
     /// Clients declared here are created or updated at every start.
     pub clients: Vec<ClientSpec>,
     /// Deployments declared here are created or updated at every start.
@@ -245,6 +248,7 @@ impl Default for Config {
             onboarding: OnboardingConfig::default(),
             sms: SmsConfig::default(),
             mfa: MfaConfig::default(),
+            passkeys: PasskeyConfig::default(),
             clients: Vec::new(),
             deployments: Vec::new(),
         }
@@ -349,6 +353,7 @@ impl Config {
         if sms.max_failures < 1 || sms.lock_secs < 1 {
             return Err(ConfigError("sms: max_failures and lock_secs must be positive".into()));
         }
+        self.passkeys.relying_party(&self.issuer).map_err(ConfigError)?;
         let o = &self.onboarding;
         if o.verification_reminder_secs < 0 || o.reset_link_secs <= 0 {
             return Err(ConfigError("onboarding: durations must be positive".into()));

@@ -54,6 +54,8 @@ pub struct Services {
     pub email_templates: notify::email::EmailTemplates,
     /// Text messages (one-time codes).
     pub sms: factors::sms::Delivery,
+    /// The WebAuthn relying party; `None` when the issuer's host is an IP address.
+    pub passkeys: Option<factors::passkeys::Passkeys>,
     /// Wakes the email sender when a message is queued.
     pub mail_wakeup: Arc<tokio::sync::Notify>,
     pub store: Store,
@@ -140,9 +142,19 @@ pub async fn open_services(config: Config, options: Options) -> Result<Services,
     )
     .await?;
     let sms = factors::sms::Delivery::from_config(&config.sms, &config.data_dir);
+    let passkeys = match config.passkeys.relying_party(&config.issuer).map_err(StartupError::Config)? {
+        Some(rp) => Some(factors::passkeys::Passkeys::new(&rp).map_err(StartupError::Config)?),
+        None => {
+            tracing::warn!(
+                "passkeys are off: the issuer's host is an IP address and passkeys.rp_id is unset"
+            );
+            None
+        }
+    };
     Ok(Services {
         config,
         sms,
+        passkeys,
         passwords,
         secrets,
         http,

@@ -1,9 +1,10 @@
 //! The account pages (`/account`): profile, password, two-step verification,
-//! recovery codes, sessions. careid signs people in to them through its own
-//! authorization endpoint, as the internal public client `careid-account`, so
-//! there is one way to sign in.
+//! recovery codes, passkeys, sessions. careid signs people in to them through
+//! its own authorization endpoint, as the internal public client
+//! `careid-account`, so there is one way to sign in.
 
 mod page;
+mod passkeys;
 mod phone;
 mod recovery_codes;
 mod signin;
@@ -29,4 +30,8 @@ pub fn routes() -> Router<AppState> {
         .route("/account/two-step/on", post(two_step::turn_on))
         .route("/account/two-step/off", post(two_step::turn_off))
         .route("/account/recovery-codes", post(recovery_codes::regenerate))
+        .route("/account/passkeys/options", post(passkeys::options))
+        .route("/account/passkeys", post(passkeys::finish))
+        .route("/account/passkeys/rename", post(passkeys::rename))
+        .route("/account/passkeys/remove", post(passkeys::remove))
 }

@@ -20,7 +20,7 @@ use crate::web::client_ip::ClientIp;
 use crate::web::pages::PageError;
 use crate::web::params::Params;
 
-fn csrf(current: &Current) -> String {
+pub(super) fn csrf(current: &Current) -> String {
     random::digest(&format!("account csrf {}", current.cookie))
 }
 
@@ -84,6 +84,7 @@ pub(super) async fn render(
             "accepted": accepted,
             "two_step": { "enabled": user.two_step_enabled || required, "required": required, "phone": phone },
             "recovery": { "issued": issued, "left": left },
+            "passkeys": super::passkeys::view(state, user).await,
             "notice": notice,
             "error": error,
         }),

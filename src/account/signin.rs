@@ -40,16 +40,27 @@ pub fn callback_url(state: &AppState) -> String {
 
 /// Sends a person without a session to sign in, coming back to /account.
 pub fn sign_in(state: &AppState) -> Response {
-    through_authorize(state, None)
+    redirect(&authorize_path(state, None, None))
 }
 
 /// Sends a signed-in person through the second step (enrolling a number if
 /// they have none), coming back to /account.
 pub fn step_up(state: &AppState) -> Response {
-    through_authorize(state, Some(crate::login::acr::MFA))
+    redirect(&authorize_path(state, Some(crate::login::acr::MFA), None))
 }
 
-fn through_authorize(state: &AppState, acr_values: Option<&str>) -> Response {
+/// Where a signed-in person signs in again (a fresh verification before a
+/// sensitive change), coming back to /account.
+pub fn reverify_path(state: &AppState) -> String {
+    authorize_path(state, None, Some("login"))
+}
+
+/// Where a person without a session signs in, coming back to /account.
+pub fn sign_in_path(state: &AppState) -> String {
+    authorize_path(state, None, None)
+}
+
+fn authorize_path(state: &AppState, acr_values: Option<&str>, prompt: Option<&str>) -> String {
     // The code is never redeemed: signing in is what the account pages need,
     // and the session cookie carries it. PKCE is required of public clients,
     // so the request carries a challenge nobody holds the verifier of.
@@ -64,7 +75,10 @@ fn through_authorize(state: &AppState, acr_values: Option<&str>) -> Response {
     if let Some(acr) = acr_values {
         query.append_pair("acr_values", acr);
     }
-    redirect(&format!("/authorize?{}", query.finish()))
+    if let Some(prompt) = prompt {
+        query.append_pair("prompt", prompt);
+    }
+    format!("/authorize?{}", query.finish())
 }
 
 #[derive(Deserialize)]

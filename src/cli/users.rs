@@ -49,7 +49,7 @@ pub enum UsersCommand {
     Enable { email: String },
     /// Clear failed sign-ins and wrong second-factor codes, and any lock they caused.
     Unlock { email: String },
-    /// Forget the phone number and recovery codes (a lost phone) and end the
+    /// Forget the phone number, recovery codes and passkeys (a lost phone) and end the
     /// person's sessions; where two steps are required they enrol a number again.
     ResetMfa { email: String },
 }

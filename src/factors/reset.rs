@@ -1,7 +1,7 @@
 //! An operator's or administrator's reset of a person's second factors, for a
-//! lost phone: the number, the recovery codes and any lock go, browser
-//! sessions end, and where two steps are required the person must enrol and
-//! verify a number again at their next sign-in.
+//! lost phone: the number, the recovery codes, the passkeys and any lock go,
+//! browser sessions end, and where two steps (or a passkey) are required the
+//! person must enrol again at their next sign-in.
 
 use serde_json::json;
 

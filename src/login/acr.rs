@@ -15,3 +15,7 @@ pub const AMR_PASSWORD: &str = "pwd";
 pub const AMR_SMS: &str = "sms";
 /// More than one factor (RFC 8176).
 pub const AMR_MFA: &str = "mfa";
+/// Proof of possession of a hardware-protected key: a passkey (RFC 8176).
+pub const AMR_HWK: &str = "hwk";
+/// The user was verified by the authenticator (biometric or PIN), RFC 8176.
+pub const AMR_USER: &str = "user";

@@ -1,9 +1,11 @@
 //! The hosted sign-in: browser sessions, login transactions, the password
-//! step, the second step (SMS or a recovery code), consent, signing out.
+//! step, passkeys, the second step (SMS, a passkey or a recovery code), consent,
+//! signing out.
 
 pub mod acr;
 pub mod consent;
 pub mod logout;
+pub mod passkey;
 pub mod password;
 pub mod policy;
 pub mod recovery_code;
@@ -24,6 +26,12 @@ pub fn routes() -> Router<AppState> {
         .route("/login/sms/resend", post(second_step::resend))
         .route("/login/phone", post(second_step::enrol))
         .route("/login/recovery", get(recovery_code::show).post(recovery_code::submit))
+        .route("/login/passkey/options", post(passkey::signin::options))
+        .route("/login/passkey", post(passkey::signin::finish))
+        .route("/login/passkey/confirm", get(passkey::confirm::show).post(passkey::confirm::finish))
+        .route("/login/passkey/confirm/options", post(passkey::confirm::options))
+        .route("/login/passkey/register", get(passkey::enrol::show).post(passkey::enrol::finish))
+        .route("/login/passkey/register/options", post(passkey::enrol::options))
         .route("/consent", get(consent::show).post(consent::submit))
         .route("/terms", get(terms::show).post(terms::submit))
 }

@@ -50,7 +50,10 @@ async fn render(
     state.templates.page_leading_to(
         status,
         "login.html",
-        json!({ "tx": tx.id, "csrf": tx.csrf, "email": email, "error": error, "client_name": client_name }),
+        json!({
+            "tx": tx.id, "csrf": tx.csrf, "email": email, "error": error, "client_name": client_name,
+            "passkeys": state.passkeys.is_some(),
+        }),
         &tx.request.reply.redirect_uri,
     )
 }

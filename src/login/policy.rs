@@ -15,7 +15,9 @@ pub enum Needed {
     Enough,
     /// The session must add a second factor first (step-up).
     SecondFactor,
-    /// A required `acr` careid cannot give yet (phishing-resistant).
+    /// Only a passkey will do (the phishing-resistant level), and the person has one.
+    Passkey,
+    /// A required `acr` careid cannot give this person (phishing-resistant without a passkey).
     Unmet,
 }
 
@@ -35,6 +37,21 @@ pub async fn policy_requires(state: &AppState, user: &User) -> Result<bool, Stor
         return Ok(true);
     }
     Ok(state.store.deployment(&user.deployment_id).await?.is_some_and(|d| d.mfa_required))
+}
+
+/// Whether `user` can confirm with a passkey (this server has passkeys and they have one).
+pub async fn has_passkey(state: &AppState, user: &User) -> Result<bool, StoreError> {
+    Ok(state.passkeys.is_some() && !state.store.passkeys_of(&user.id).await?.is_empty())
+}
+
+/// Whether sign-in must stop for `user` to register a passkey: their deployment
+/// requires one and they have none.
+pub async fn passkey_enrolment_needed(state: &AppState, user: &User) -> Result<bool, StoreError> {
+    if state.passkeys.is_none() {
+        return Ok(false);
+    }
+    let required = state.store.deployment(&user.deployment_id).await?.is_some_and(|d| d.passkey_required);
+    Ok(required && state.store.passkeys_of(&user.id).await?.is_empty())
 }
 
 /// The values of an essential `acr` claim (OIDC Core §5.5.1.1), if the request has one.
@@ -59,15 +76,26 @@ pub async fn check(
     session: &Session,
 ) -> Result<Needed, StoreError> {
     let essential = essential_acr(request);
-    // A client that insists on a passkey never gets a token below it.
-    if client.min_acr.as_deref() == Some(acr::PHISHING_RESISTANT) && session.acr != acr::PHISHING_RESISTANT {
-        return Ok(Needed::Unmet);
-    }
-    if let Some(values) = &essential {
-        // A passkey level is reserved: SMS cannot reach it.
-        if !values.is_empty() && values.iter().all(|v| v == acr::PHISHING_RESISTANT) {
-            return Ok(if session.acr == acr::PHISHING_RESISTANT { Needed::Enough } else { Needed::Unmet });
+    let only_phishing_resistant =
+        |values: &[String]| !values.is_empty() && values.iter().all(|v| v == acr::PHISHING_RESISTANT);
+    // A client that insists on a passkey, or an essential acr of that level, never
+    // gets a token below it: SMS cannot reach it.
+    let required = client.min_acr.as_deref() == Some(acr::PHISHING_RESISTANT)
+        || essential.as_deref().is_some_and(only_phishing_resistant);
+    if required {
+        if session.acr == acr::PHISHING_RESISTANT {
+            return Ok(Needed::Enough);
         }
+        return Ok(if has_passkey(state, user).await? { Needed::Passkey } else { Needed::Unmet });
+    }
+    // acr_values are voluntary: a passkey when the person has one, else what they can do.
+    let voluntary = request.acr_values.iter().filter(|v| acr::SUPPORTED.contains(&v.as_str())).cloned();
+    let voluntary: Vec<String> = voluntary.collect();
+    if only_phishing_resistant(&voluntary)
+        && session.acr != acr::PHISHING_RESISTANT
+        && has_passkey(state, user).await?
+    {
+        return Ok(Needed::Passkey);
     }
     // acr_values lists acceptable levels; values careid does not know are ignored (they are
     // voluntary), and among those it knows, without the password level only two factors will do.

@@ -15,6 +15,7 @@ mod invitations;
 mod keys;
 mod meta;
 mod outbox;
+mod passkeys;
 mod phones;
 mod recovery_codes;
 mod user_sessions;
@@ -37,6 +38,7 @@ pub use grants::{Grant, RefreshToken, Rotation};
 pub use invitations::{Invitation, Redemption};
 pub use keys::StoredKey;
 pub use outbox::OutgoingEmail;
+pub use passkeys::{Removal, StoredPasskey};
 pub use user_sessions::UserSession;
 
 /// Runs `$body` with `$pool` bound to whichever pool backs the store; the body is

@@ -44,10 +44,12 @@ impl Store {
     }
 
     /// Forgets every second factor of `user_id` (an operator's or admin's
-    /// reset): the phone, the recovery codes, the SMS failure count and lock.
+    /// reset): the phone, the recovery codes, the passkeys, the SMS failure
+    /// count and lock.
     pub async fn reset_second_factors(&self, user_id: &str, now: i64) -> Result<(), StoreError> {
         in_transaction!(self, tx => {
             sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1").bind(user_id).execute(&mut *tx).await?;
+            sqlx::query("DELETE FROM passkeys WHERE user_id = $1").bind(user_id).execute(&mut *tx).await?;
             sqlx::query(
                 "UPDATE users SET phone_number = NULL, phone_verified = FALSE, sms_failures = 0, \
                  sms_locked_until = NULL, updated_at = $1 WHERE id = $2",

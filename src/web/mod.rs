@@ -1,9 +1,11 @@
 //! The HTTP edge: the router, shared layers, health endpoints and the not-found answer.
 
+mod app_links;
 pub mod bearer;
 pub mod client_ip;
 pub mod form_token;
 mod health;
+pub mod json_api;
 pub mod pages;
 pub mod params;
 pub mod templates;
@@ -39,6 +41,8 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::onboarding::verification::routes())
         .merge(crate::onboarding::password_reset::routes())
         .route("/assets/{name}", get(pages::asset))
+        .route("/.well-known/apple-app-site-association", get(app_links::apple_app_site_association))
+        .route("/.well-known/assetlinks.json", get(app_links::asset_links))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(health::metrics))

@@ -1,6 +1,6 @@
 //! Errors shown to people as HTML pages (never redirected to a client).
 
-use axum::extract::Path;
+use axum::extract::{Path, Query};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
@@ -121,12 +121,17 @@ pub fn notice(
     state.templates.page(status, "notice.html", context)
 }
 
-pub async fn asset(Path(name): Path<String>) -> Response {
-    match crate::web::templates::asset(&name) {
-        Some((content_type, body)) => {
-            ([(header::CONTENT_TYPE, content_type), (header::CACHE_CONTROL, "public, max-age=3600")], body)
-                .into_response()
-        }
-        None => crate::web::json_error(StatusCode::NOT_FOUND, "not_found", "no such asset"),
-    }
+#[derive(serde::Deserialize)]
+pub struct AssetQuery {
+    v: Option<String>,
+}
+
+/// An embedded asset; one asked for by its current version (`?v=`) is cached for a year.
+pub async fn asset(Path(name): Path<String>, Query(q): Query<AssetQuery>) -> Response {
+    let Some((content_type, body)) = crate::web::templates::asset(&name) else {
+        return crate::web::json_error(StatusCode::NOT_FOUND, "not_found", "no such asset");
+    };
+    let current = q.v.is_some() && q.v == crate::web::templates::asset_version(&name);
+    let cache = if current { "public, max-age=31536000, immutable" } else { "public, max-age=3600" };
+    ([(header::CONTENT_TYPE, content_type), (header::CACHE_CONTROL, cache)], body).into_response()
 }

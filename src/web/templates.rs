@@ -30,11 +30,14 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("account_phone_code.html", include_str!("../../templates/account_phone_code.html")),
     ("recovery_code.html", include_str!("../../templates/recovery_code.html")),
     ("recovery_codes.html", include_str!("../../templates/recovery_codes.html")),
+    ("passkey_confirm.html", include_str!("../../templates/passkey_confirm.html")),
+    ("passkey_register.html", include_str!("../../templates/passkey_register.html")),
 ];
 
-/// No inline script or style, nothing from elsewhere, never framed.
+/// No inline script or style, nothing from elsewhere (the passkey script talks
+/// only to careid), never framed.
 pub const PAGE_CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
-    form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+    connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 /// [`PAGE_CSP`] whose form-action also allows `target`'s origin (http, https)
 /// or scheme (a native app's private-use scheme): CSP matches only the origin
@@ -59,6 +62,9 @@ impl Templates {
         for (name, source) in TEMPLATES {
             env.add_template(name, source).expect("embedded templates parse");
         }
+        // Built here from a constant name and a hex digest: nothing to escape.
+        env.add_global("webauthn_js", minijinja::Value::from_safe_string(versioned_path("webauthn.js")));
+        env.add_filter("datetime", datetime);
         Templates { env }
     }
 
@@ -118,6 +124,34 @@ pub fn asset(name: &str) -> Option<(&'static str, &'static str)> {
         "form_post.js" => {
             Some(("text/javascript; charset=utf-8", include_str!("../../templates/assets/form_post.js")))
         }
+        "webauthn.js" => {
+            Some(("text/javascript; charset=utf-8", include_str!("../../templates/assets/webauthn.js")))
+        }
         _ => None,
     }
+}
+
+/// Unix seconds as `2026-12-02 14:05 UTC`.
+fn datetime(seconds: i64) -> String {
+    match time::OffsetDateTime::from_unix_timestamp(seconds) {
+        Ok(t) => format!(
+            "{:04}-{:02}-{:02} {:02}:{:02} UTC",
+            t.year(),
+            u8::from(t.month()),
+            t.day(),
+            t.hour(),
+            t.minute()
+        ),
+        Err(_) => seconds.to_string(),
+    }
+}
+
+/// A digest of asset `name`'s content: pages link `?v=` it, so it may be cached for good.
+pub fn asset_version(name: &str) -> Option<String> {
+    use sha2::Digest;
+    asset(name).map(|(_, body)| hex::encode(&sha2::Sha256::digest(body.as_bytes())[..6]))
+}
+
+fn versioned_path(name: &str) -> String {
+    format!("/assets/{name}?v={}", asset_version(name).unwrap_or_default())
 }

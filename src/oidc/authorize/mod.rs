@@ -164,16 +164,20 @@ async fn next_step(
             );
             return Err(Step::Client(e));
         }
-        policy::Needed::SecondFactor => {
+        needed @ (policy::Needed::SecondFactor | policy::Needed::Passkey) => {
             if request.has_prompt(Prompt::None) {
                 let e = OAuthError::new(ErrorCode::InteractionRequired, "a second factor is required");
                 return Err(Step::Client(e));
             }
+            // Someone with a passkey confirms with it; others get a code by SMS.
+            let passkey =
+                matches!(needed, policy::Needed::Passkey) || policy::has_passkey(state, &user).await?;
+            let page = if passkey { "/login/passkey/confirm" } else { "/login/sms" };
             let tx = match tx {
                 Some(tx) => transaction::next_step(state, tx).await?,
                 None => transaction::create(state, request.clone()).await?,
             };
-            return Ok(respond::redirect(&format!("/login/sms?tx={}", tx.id)));
+            return Ok(respond::redirect(&format!("{page}?tx={}", tx.id)));
         }
     }
     let role_allowed = user.role().is_some_and(|role| client.allows_role(role));
@@ -182,6 +186,17 @@ async fn next_step(
             ErrorCode::AccessDenied,
             "this account may not use this application",
         )));
+    }
+    if policy::passkey_enrolment_needed(state, &user).await? {
+        if request.has_prompt(Prompt::None) {
+            let e = OAuthError::new(ErrorCode::InteractionRequired, "the user must register a passkey first");
+            return Err(Step::Client(e));
+        }
+        let tx = match tx {
+            Some(tx) => transaction::next_step(state, tx).await?,
+            None => transaction::create(state, request.clone()).await?,
+        };
+        return Ok(respond::redirect(&format!("/login/passkey/register?tx={}", tx.id)));
     }
     if client.require_terms && !crate::login::terms::pending(state, &user).await?.is_empty() {
         if request.has_prompt(Prompt::None) {
