@@ -15,7 +15,7 @@ use axum::routing::{get, post};
 
 use crate::AppState;
 
-pub use signin::{ACCOUNT_CLIENT_ID, register_account_client};
+pub use signin::{ACCOUNT_CLIENT_ID, register_account_client, sign_in_path};
 
 pub fn routes() -> Router<AppState> {
     Router::new()

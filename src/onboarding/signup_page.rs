@@ -160,8 +160,9 @@ pub async fn submit(
     }
 }
 
-/// Where a new account goes: back into the sign-in it interrupted, to the
-/// app for a patient whose deployment has one, else to the account page.
+/// Where a new account goes: back into the sign-in it interrupted, through
+/// adding a passkey where the deployment requires one, to the app for a
+/// patient whose deployment has one, else to the account page.
 async fn signed_up(state: &AppState, done: SignedUp, tx_id: &str) -> Result<Response, PageError> {
     let sid = done.session.session.sid.clone();
     let resumed = match transaction::take(state, tx_id).await? {
@@ -174,6 +175,11 @@ async fn signed_up(state: &AppState, done: SignedUp, tx_id: &str) -> Result<Resp
     let patient = done.user.role() == Some(Role::Patient);
     let mut response = match (resumed, &done.deployment.app_link) {
         (Some(tx), _) => redirect(&format!("/authorize/continue?tx={}", tx.id)).into_response(),
+        // Biometric login is mandatory: the sign-in to the account page asks for
+        // a passkey before anything else.
+        (None, _) if done.deployment.passkey_required => {
+            redirect(&crate::account::sign_in_path(state)).into_response()
+        }
         (None, Some(app_link)) if patient => state.templates.page(
             StatusCode::OK,
             "signup_done.html",

@@ -108,6 +108,8 @@ async fn the_operator_changes_policy_from_the_command_line_and_it_is_audited() {
 async fn an_admin_resets_a_members_second_factors() {
     let app = spawn().await;
     let clinician = user_id(&app, CLINICIAN).await;
+    crate::passkey_flows::user_with_passkey(&app, "nurse@example.com", Role::Clinician).await;
+    let nurse = user_id(&app, "nurse@example.com").await;
     app.state.store.set_verified_phone(&clinician, "+447400123456", 1).await.unwrap();
     app.state.store.record_sms_failure(&clinician, 1, i64::MAX).await.unwrap();
     let admin = token(&app, ADMIN, "openid careid:admin").await;
@@ -120,6 +122,11 @@ async fn an_admin_resets_a_members_second_factors() {
     let events = app.state.store.audit_events(Some(&clinician), 20).await.unwrap();
     let reset = events.iter().find(|e| e.kind == "mfa.reset").expect("audited");
     assert_eq!(reset.actor.as_deref(), Some(user_id(&app, ADMIN).await.as_str()));
+
+    assert_eq!(app.state.store.passkeys_of(&nurse).await.unwrap().len(), 1);
+    let path = format!("/api/admin/users/{nurse}/reset-mfa");
+    assert_eq!(call(&app, reqwest::Method::POST, &path, Some(&admin), None).await.0, 200);
+    assert!(app.state.store.passkeys_of(&nurse).await.unwrap().is_empty(), "passkeys are second factors too");
 
     let path = format!("/api/admin/users/{clinician}/unlock");
     let (status, body) = call(&app, reqwest::Method::POST, &path, Some(&admin), None).await;

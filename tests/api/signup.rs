@@ -204,6 +204,32 @@ async fn a_patient_with_an_app_sees_the_app_link_after_sign_up() {
 }
 
 #[tokio::test]
+async fn where_a_passkey_is_required_sign_up_leads_to_adding_one() {
+    let app = TestApp::spawn().await;
+    let spec = DeploymentSpec {
+        id: "default".into(),
+        name: "Default".into(),
+        passkey_required: true,
+        app_link: Some("com.example.careapp:/welcome".into()),
+        ..DeploymentSpec::default()
+    };
+    deployments::save(&app.state.store, spec, app.clock.now()).await.unwrap();
+    let link = invited(&app, Role::Patient, Some("pat@example.com")).await;
+    let fields = [("given_name", "Pat"), ("family_name", "Doe"), ("password", PASSWORD)];
+    let (browser, response) = sign_up(&app, &link, &fields).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let location = response.headers()["location"].to_str().unwrap().to_string();
+    assert!(
+        location.starts_with("/authorize?") && location.contains("client_id=careid-account"),
+        "{location}"
+    );
+    let (status, at, page) = browser.visit(&location).await.page();
+    assert_eq!(status, 200);
+    assert!(at.contains("/login/passkey/register?tx="), "{at}");
+    assert!(page.contains(r#"id="passkey-add""#), "{page}");
+}
+
+#[tokio::test]
 async fn a_sign_up_started_from_an_authorization_request_continues_it() {
     let app = TestApp::spawn().await;
     add_inviting_portal(&app).await;

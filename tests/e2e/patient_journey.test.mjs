@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 import { screenshot, withJourney } from './lib/browser.mjs';
 import { freePort } from './lib/careid.mjs';
@@ -105,11 +106,79 @@ test('an invited patient signs up, verifies the email and signs in to the App wi
   );
 });
 
-// The passkey journey of issue 6 goes here once passkeys land, reusing the
-// steps above: seedHeartProgramme(careid, { 'passkey-required': true }) →
-// signUpFromInvitation → the forced passkey registration step (await
-// authenticator.nextCredentialAdded() while pressing its button, then
-// authenticator.credentialsFor('localhost') has one resident credential) →
-// screenshot 'passkey-registration' → signOut → startAppSignIn → the
-// passkey button on the login page (authenticator.nextCredentialAsserted())
-// → finishAtApp, expecting acr urn:careid:acr:phishing-resistant.
+test('a patient of a programme that requires biometric login adds a passkey at sign-up and signs in with it alone', { timeout: 120_000 }, async (t) => {
+  const patient = newPatient();
+  await withJourney(
+    t,
+    {
+      name: 'patient-passkey',
+      seed: async (careid) => {
+        await seedHeartProgramme(careid, { 'passkey-required': true });
+        await careid.invite({ role: 'patient', deployment: 'heart', email: patient.email });
+      },
+    },
+    async ({ careid, page, authenticator }) => {
+      const invitation = await careid.waitForEmail({ to: patient.email, subject: /invited you/ });
+      await signUpFromInvitation(page, { link: careid.linkIn(invitation), ...patient });
+
+      // Sign-up leads straight to "Add a passkey", with no way around it.
+      await page.locator('#passkey-add').waitFor({ state: 'visible' });
+      assert.match(new URL(page.url()).pathname, /^\/login\/passkey\/register$/);
+      await page.fill('#passkey-name', 'My phone');
+      await screenshot(page, 'passkey-registration');
+      const added = authenticator.nextCredentialAdded();
+      await page.click('#passkey-add');
+      const credential = await added;
+      assert.equal(credential.isResidentCredential, true, 'a discoverable credential');
+      assert.equal(credential.rpId, 'localhost');
+
+      // Then the account page, listing it.
+      await page.locator('#account-email').waitFor();
+      assert.equal(await page.locator('#passkeys li').count(), 1);
+      assert.match(await page.textContent('#passkeys'), /My phone/);
+      assert.match(await verifyEmailFromOutbox(page, careid, patient.email), /verified/i);
+      await openAccount(page, careid);
+      await screenshot(page, 'account-passkeys');
+
+      await signOut(page, careid);
+
+      // The App's sign-in: the passkey alone, no password, no code. The login
+      // page asks for a passkey through autofill (conditional mediation) as it
+      // loads; Chromium's virtual authenticator answers that by itself, so the
+      // "Sign in with a passkey" button is pressed only if autofill did not.
+      const redirectUri = `http://127.0.0.1:${await freePort()}/oauth/callback`;
+      const asserted = authenticator.nextCredentialAsserted({ timeoutMs: 30_000 });
+      const flow = await startAppSignIn(page, careid, { clientId: APP.clientId, redirectUri });
+      const viaAutofill = await Promise.race([asserted.then(() => true), sleep(1500).then(() => false)]);
+      if (!viaAutofill) {
+        await page.locator('#passkey-signin').waitFor({ state: 'visible' });
+        assert.equal(await page.getAttribute('#email', 'autocomplete'), 'username webauthn', 'passkey autofill');
+        await screenshot(page, 'login-passkey');
+        await page.click('#passkey-signin');
+        await asserted;
+      }
+      t.diagnostic(`passkey sign-in through ${viaAutofill ? 'autofill' : 'the button'}`);
+
+      const { idToken } = await finishAtApp(careid, flow);
+      assert.equal(idToken.email, patient.email);
+      assert.equal(idToken.acr, 'urn:careid:acr:phishing-resistant');
+      assert.deepEqual(idToken.amr, ['hwk', 'user', 'mfa']);
+      assert.equal((await authenticator.credentialsFor('localhost')).length, 1);
+
+      // Again with the button: with no automatic touch, autofill waits, and the
+      // button's request is the one the person answers.
+      await signOut(page, careid);
+      await authenticator.setAutomaticPresence(false);
+      const again = await startAppSignIn(page, careid, { clientId: APP.clientId, redirectUri });
+      await page.locator('#passkey-signin').waitFor({ state: 'visible' });
+      assert.equal(await page.getAttribute('#email', 'autocomplete'), 'username webauthn', 'passkey autofill');
+      await screenshot(page, 'login-passkey');
+      const pressed = authenticator.nextCredentialAsserted();
+      await page.click('#passkey-signin');
+      await authenticator.setAutomaticPresence(true);
+      await pressed;
+      const second = await finishAtApp(careid, again);
+      assert.equal(second.idToken.acr, 'urn:careid:acr:phishing-resistant');
+    },
+  );
+});

@@ -54,6 +54,11 @@ export class VirtualAuthenticator {
     await this.cdp.send('WebAuthn.clearCredentials', { authenticatorId: this.id });
   }
 
+  /** Whether the authenticator is touched at once (false: requests wait until it is turned back on). */
+  async setAutomaticPresence(enabled) {
+    await this.cdp.send('WebAuthn.setAutomaticPresenceSimulation', { authenticatorId: this.id, enabled });
+  }
+
   /** Whether the next ceremonies see a verified user (false: biometrics fail). */
   async setUserVerified(isUserVerified) {
     await this.cdp.send('WebAuthn.setUserVerified', { authenticatorId: this.id, isUserVerified });
