@@ -179,6 +179,21 @@ test('a patient of a programme that requires biometric login adds a passkey at s
       await pressed;
       const second = await finishAtApp(careid, again);
       assert.equal(second.idToken.acr, 'urn:careid:acr:phishing-resistant');
+
+      // Biometrics that fail (or a person who cancels): a clear message and a
+      // way back to the password, and the button works on a second try.
+      await signOut(page, careid);
+      await authenticator.setUserVerified(false);
+      const third = await startAppSignIn(page, careid, { clientId: APP.clientId, redirectUri });
+      await page.locator('#passkey-signin').waitFor({ state: 'visible' });
+      await page.click('#passkey-signin');
+      await page.locator('#passkey-message').waitFor({ state: 'visible' });
+      assert.match(await page.textContent('#passkey-message'), /cancel|not allowed|did not|try again/i);
+      await screenshot(page, 'login-passkey-failed');
+      await authenticator.setUserVerified(true);
+      await page.click('#passkey-signin');
+      const last = await finishAtApp(careid, third);
+      assert.equal(last.idToken.acr, 'urn:careid:acr:phishing-resistant');
     },
   );
 });
