@@ -13,7 +13,7 @@ use crate::accounts::Role;
 use crate::accounts::password_policy::{self, Strength};
 use crate::audit::Origin;
 use crate::crypto::random;
-use crate::login::{session, transaction};
+use crate::login::{policy, session, transaction};
 use crate::oidc::authorize::respond::redirect;
 use crate::secret::Secret;
 use crate::web::client_ip::ClientIp;
@@ -161,8 +161,8 @@ pub async fn submit(
 }
 
 /// Where a new account goes: back into the sign-in it interrupted, through
-/// adding a passkey where the deployment requires one, to the app for a
-/// patient whose deployment has one, else to the account page.
+/// setting up a required second factor, to the app for a patient whose
+/// deployment has one, else to the account page.
 async fn signed_up(state: &AppState, done: SignedUp, tx_id: &str) -> Result<Response, PageError> {
     let sid = done.session.session.sid.clone();
     let resumed = match transaction::take(state, tx_id).await? {
@@ -173,13 +173,13 @@ async fn signed_up(state: &AppState, done: SignedUp, tx_id: &str) -> Result<Resp
         None => None,
     };
     let patient = done.user.role() == Some(Role::Patient);
+    // A second factor the person must set up (a mobile number where two steps
+    // are required, a passkey where biometric login is mandatory) is set up
+    // now: the sign-in to the account page asks for it before anything else.
+    let factor_to_add = done.deployment.passkey_required || policy::user_requires(state, &done.user).await?;
     let mut response = match (resumed, &done.deployment.app_link) {
         (Some(tx), _) => redirect(&format!("/authorize/continue?tx={}", tx.id)).into_response(),
-        // Biometric login is mandatory: the sign-in to the account page asks for
-        // a passkey before anything else.
-        (None, _) if done.deployment.passkey_required => {
-            redirect(&crate::account::sign_in_path(state)).into_response()
-        }
+        (None, _) if factor_to_add => redirect(&crate::account::sign_in_path(state)).into_response(),
         (None, Some(app_link)) if patient => state.templates.page(
             StatusCode::OK,
             "signup_done.html",

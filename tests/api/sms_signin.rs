@@ -212,3 +212,50 @@ async fn concurrent_submissions_of_one_right_code_succeed_once() {
     let refused = statuses.iter().filter(|s| **s == StatusCode::BAD_REQUEST).count();
     assert_eq!((ok, refused), (1, 7), "{statuses:?}");
 }
+
+#[tokio::test]
+async fn the_seeds_clinician_journey_adds_the_phone_at_sign_up_and_a_code_at_every_sign_in() {
+    use careid::accounts::Email;
+    use careid::audit::Origin;
+    use careid::onboarding::invitations::{self, Inviter};
+
+    let app = spawn(|_| {}).await;
+    let email = Email::parse(CLINICIAN).unwrap();
+    let (_, token) = invitations::create(
+        &app.state,
+        &Inviter::Operator,
+        Role::Clinician,
+        "default",
+        Some(email),
+        &Origin::default(),
+    )
+    .await
+    .unwrap();
+    let link = invitations::link(&app.state, &token);
+    let fields = [("given_name", "Grace"), ("family_name", "Hopper"), ("password", PASSWORD)];
+    let (browser, response) = crate::invitations::sign_up(&app, &link, &fields).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let location = response.headers()["location"].to_str().unwrap().to_string();
+
+    // Sign-up goes on to the mobile number and its code, then the recovery codes.
+    let (_, at, page) = browser.visit(&location).await.page();
+    assert!(at.contains("/login/sms") && page.contains("Add your mobile number"), "{at}: {page}");
+    let (_, _, page) = enrol(&browser, &page, MOBILE).await.page();
+    let (status, _, page) = submit_code_only(&browser, &page, &last_code(&app)).await.page();
+    assert_eq!(status, 200);
+    assert_eq!(recovery_codes_on(&page).len(), 10);
+    let (_, at, _) = browser.visit(&continue_link(&page)).await.page();
+    assert!(at.ends_with("/account"), "{at}");
+
+    // The Clinician Portal: email, password, code.
+    let portal = Browser::new(&app);
+    let page = to_code_page(&app, &portal, &portal_url(&app, &[]), CLINICIAN).await;
+    let params = submit_code(&portal, &page, &last_code(&app)).await.params();
+    let tokens = exchange(&app, &params["code"], PORTAL_REDIRECT, PORTAL.unwrap()).await;
+    let claims = id_token_claims(&app, &tokens);
+    assert_eq!(
+        (claims["acr"].as_str(), claims["amr"].clone()),
+        (Some("urn:careid:acr:mfa"), json!(["pwd", "sms", "mfa"]))
+    );
+    assert_eq!(texts(&app).len(), 2, "one code at sign-up, one at sign-in");
+}
