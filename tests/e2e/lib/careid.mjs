@@ -2,7 +2,7 @@
 // keys and file outbox; seeded with the real CLI, then `careid serve` on a free port.
 
 import { spawn, execFile } from 'node:child_process';
-import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
@@ -202,6 +202,25 @@ export class Careid {
   /** What the CLI and the server wrote to stderr, in order. */
   log() {
     return this.logLines.join('\n');
+  }
+
+  /** Every text message written to `data/outbox/sms.jsonl` so far ({ time, to, text }), oldest first. */
+  async texts() {
+    const lines = await readFile(join(this.dataDir, 'outbox', 'sms.jsonl'), 'utf8').catch(() => '');
+    return lines.split('\n').filter(Boolean).map((line) => JSON.parse(line));
+  }
+
+  /**
+   * The code of the newest text to `to` (E.164), read from its origin-bound
+   * last line `@host #123456`, after checking that line names this issuer's host.
+   */
+  async lastCode(to) {
+    const text = (await this.texts()).filter((t) => t.to === to).at(-1);
+    if (!text) throw new Error(`no text message to ${to}`);
+    const last = text.text.trim().split('\n').at(-1);
+    const match = /^@([^ ]+) #(\d{6})$/.exec(last);
+    if (!match || match[1] !== 'localhost') throw new Error(`not an origin-bound message for localhost: ${last}`);
+    return match[2];
   }
 
   /** Every email written to the outbox folder so far, oldest first. */
