@@ -1,7 +1,10 @@
 //! Changing or removing the mobile number from the account page: both need the
 //! password again; a new number is saved only once a code sent to it is
 //! entered; removal is refused while two-step verification is on or required.
+//! Turning two-step verification off also waits for a code (to the current
+//! number), through the same pending code.
 
+use std::net::IpAddr;
 use std::time::Duration;
 
 use axum::extract::State;
@@ -12,6 +15,7 @@ use serde_json::json;
 
 use super::page::{AccountForm, render};
 use crate::AppState;
+use crate::accounts::User;
 use crate::audit::{self, Event, Origin};
 use crate::crypto::random;
 use crate::factors::phone::PhoneNumber;
@@ -22,11 +26,21 @@ use crate::oidc::authorize::respond::redirect;
 use crate::web::client_ip::ClientIp;
 use crate::web::pages::PageError;
 
-/// A number waiting for its code, for one browser session.
+/// What a right code confirms.
+#[derive(Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub(super) enum Purpose {
+    /// Saving a new number.
+    NewNumber,
+    /// Turning two-step verification off.
+    TurnOffTwoStep,
+}
+
+/// A code waiting to be entered, for one browser session.
 #[derive(Serialize, Deserialize)]
 struct Pending {
     challenge: String,
     phone: String,
+    purpose: Purpose,
 }
 
 fn pending_key(current: &Current) -> String {
@@ -36,12 +50,33 @@ fn pending_key(current: &Current) -> String {
 fn code_page(
     state: &AppState,
     csrf: &str,
-    phone: &PhoneNumber,
+    pending: &Pending,
     status: StatusCode,
     error: Option<String>,
 ) -> Response {
-    let context = json!({ "csrf": csrf, "phone": phone.masked(), "error": error });
+    let phone = PhoneNumber::parse(&pending.phone).map(|p| p.masked()).unwrap_or_default();
+    let turning_off = pending.purpose == Purpose::TurnOffTwoStep;
+    let context = json!({ "csrf": csrf, "phone": phone, "error": error, "turning_off": turning_off });
     state.templates.page(status, "account_phone_code.html", context)
+}
+
+/// Sends a code to `phone` for `purpose` and shows the page to enter it.
+pub(super) async fn send_code(
+    state: &AppState,
+    current: &Current,
+    user: &User,
+    phone: &PhoneNumber,
+    purpose: Purpose,
+    csrf: &str,
+    ip: IpAddr,
+    origin: &Origin,
+) -> Result<Response, PageError> {
+    let pending = Pending { challenge: random::token(24), phone: phone.e164().into(), purpose };
+    codes::send(state, &pending.challenge, user, phone, ip, origin).await?;
+    let bytes = serde_json::to_vec(&pending).expect("serialising a pending code");
+    let ttl = Duration::from_secs(codes::LIFETIME_SECS as u64);
+    state.ephemeral.put(&pending_key(current), &bytes, ttl).await?;
+    Ok(code_page(state, csrf, &pending, StatusCode::OK, None))
 }
 
 /// POST /account/phone: password and the new number; a code goes to the number.
@@ -67,13 +102,8 @@ pub async fn change(
                 );
             }
         };
-        let pending = Pending { challenge: random::token(24), phone: phone.e164().into() };
-        codes::send(&state, &pending.challenge, &user, &phone, ip, &origin).await?;
-        let bytes = serde_json::to_vec(&pending).expect("serialising a pending number");
-        let ttl = Duration::from_secs(codes::LIFETIME_SECS as u64);
-        state.ephemeral.put(&pending_key(&current), &bytes, ttl).await?;
         let csrf = params.get("csrf").unwrap_or_default();
-        Ok::<_, PageError>(code_page(&state, csrf, &phone, StatusCode::OK, None))
+        send_code(&state, &current, &user, &phone, Purpose::NewNumber, csrf, ip, &origin).await
     };
     outcome.await.unwrap_or_else(|p| p.render(&state))
 }
@@ -101,18 +131,31 @@ pub async fn verify(
             Err(CodeError::Wrong { remaining }) => {
                 let error = format!("That code is not right. You have {remaining} more tries.");
                 let csrf = params.get("csrf").unwrap_or_default();
-                return Ok(code_page(&state, csrf, &phone, StatusCode::UNAUTHORIZED, Some(error)));
+                return Ok(code_page(&state, csrf, &pending, StatusCode::UNAUTHORIZED, Some(error)));
             }
             Err(e) => return Err(e.into()),
         }
         state.ephemeral.delete(&pending_key(&current)).await?;
-        state.store.set_verified_phone(&user.id, phone.e164(), state.clock.now()).await?;
-        let event = Event {
-            subject: Some(&user.id),
-            detail: Some(json!({ "phone": phone.masked() })),
-            ..Event::new("phone.changed")
+        let now = state.clock.now();
+        let event = match pending.purpose {
+            Purpose::NewNumber => {
+                state.store.set_verified_phone(&user.id, phone.e164(), now).await?;
+                Event { detail: Some(json!({ "phone": phone.masked() })), ..Event::new("phone.changed") }
+            }
+            Purpose::TurnOffTwoStep => {
+                // The policy may have changed while the code was on its way.
+                if policy::policy_requires(&state, &user).await? {
+                    let message =
+                        "Your organisation requires two-step verification, so it cannot be turned off.";
+                    return Ok(
+                        render(&state, &current, &user, StatusCode::BAD_REQUEST, None, Some(message)).await
+                    );
+                }
+                state.store.set_two_step(&user.id, false, now).await?;
+                Event::new("two_step.disabled")
+            }
         };
-        audit::record(&state, event, &origin).await;
+        audit::record(&state, Event { subject: Some(&user.id), ..event }, &origin).await;
         Ok::<_, PageError>(redirect("/account"))
     };
     outcome.await.unwrap_or_else(|p| p.render(&state))

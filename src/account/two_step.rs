@@ -1,16 +1,18 @@
 //! The "Two-step verification" switch on the account page. On: the person goes
 //! through the second step at once (enrolling a number when they have none).
-//! Off: needs a two-factor session and the password again, and is refused
+//! Off: needs the password and a fresh code to the number, and is refused
 //! while their role or deployment requires two steps.
 
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 
-use super::page::{AccountForm, render, reverify};
+use super::page::{AccountForm, render};
+use super::phone::{Purpose, send_code};
 use super::signin;
 use crate::AppState;
 use crate::audit::{self, Event, Origin};
+use crate::factors::phone::PhoneNumber;
 use crate::login::policy;
 use crate::oidc::authorize::respond::redirect;
 use crate::web::client_ip::ClientIp;
@@ -43,12 +45,25 @@ pub async fn turn_off(
 ) -> Response {
     let origin = Origin::from_request(ip, &headers);
     let outcome = async {
-        if policy::policy_requires(&state, &user).await? {
-            let message = "Your organisation requires two-step verification, so it cannot be turned off.";
+        let refusal = if policy::policy_requires(&state, &user).await? {
+            Some("Your organisation requires two-step verification, so it cannot be turned off.")
+        } else if !state
+            .passwords
+            .verify(params.get("current_password").unwrap_or_default(), user.password_hash.as_deref())
+            .await
+        {
+            Some("Your password is not right.")
+        } else {
+            None
+        };
+        if let Some(message) = refusal {
             return Ok(render(&state, &current, &user, StatusCode::BAD_REQUEST, None, Some(message)).await);
         }
-        if let Err(page) = reverify(&state, &current, &user, &params).await {
-            return Ok(page);
+        // A fresh code to the number proves the phone is still at hand.
+        if let Some(phone) = user.verified_phone().and_then(|p| PhoneNumber::parse(p).ok()) {
+            let csrf = params.get("csrf").unwrap_or_default();
+            return send_code(&state, &current, &user, &phone, Purpose::TurnOffTwoStep, csrf, ip, &origin)
+                .await;
         }
         state.store.set_two_step(&user.id, false, state.clock.now()).await?;
         audit::record(&state, Event { subject: Some(&user.id), ..Event::new("two_step.disabled") }, &origin)

@@ -48,20 +48,61 @@ async fn a_patient_turns_two_step_verification_on_and_off() {
     let (_, at, _) = other.login(&login, PATIENT, PASSWORD).await.page();
     assert!(at.contains("/login/sms"), "{at}");
 
-    // Off: needs the password.
+    // Off: needs the password, then a fresh code to the number.
     let csrf = hidden(&page, "csrf");
     let (status, _, _) = browser
         .post_form("/account/two-step/off", &[("csrf", &csrf), ("current_password", "wrong password")])
         .await
         .page();
     assert_eq!(status, StatusCode::BAD_REQUEST);
-    let (_, _, page) = browser
+    let sent = crate::sms_signin::texts(&app).len();
+    let (status, _, page) = browser
         .post_form("/account/two-step/off", &[("csrf", &csrf), ("current_password", PASSWORD)])
         .await
         .page();
+    assert_eq!(status, 200);
+    assert!(page.contains("Turn off two-step verification") && page.contains("one-time-code"), "{page}");
+    assert_eq!(crate::sms_signin::texts(&app).len(), sent + 1, "a fresh code");
+    let right = last_code(&app);
+    let wrong = if right == "000000" { "111111" } else { "000000" };
+    let (status, _, _) =
+        browser.post_form("/account/phone/verify", &[("csrf", &csrf), ("code", wrong)]).await.page();
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let user = app.state.store.user_by_email(PATIENT).await.unwrap().unwrap();
+    assert!(user.two_step_enabled, "still on after a wrong code");
+    let (_, _, page) =
+        browser.post_form("/account/phone/verify", &[("csrf", &csrf), ("code", &right)]).await.page();
     assert!(page.contains(r#"<p id="two-step-status">Off"#), "{page}");
     let user = app.state.store.user_by_email(PATIENT).await.unwrap().unwrap();
     assert!(!user.two_step_enabled);
+    assert_eq!(user.verified_phone(), Some("+447400123456"), "the number stays");
+}
+
+#[tokio::test]
+async fn turning_off_is_refused_if_the_deployment_requires_two_steps_before_the_code_arrives() {
+    let app = spawn(|_| {}).await;
+    app.add_user(PATIENT, PASSWORD, Role::Patient).await;
+    let browser = Browser::new(&app);
+    let page = open_account(&app, &browser, PATIENT).await;
+    let (_, _, page) =
+        browser.post_form("/account/two-step/on", &[("csrf", &hidden(&page, "csrf"))]).await.page();
+    let (_, _, page) = enrol(&browser, &page, MOBILE).await.page();
+    let (_, _, page) = submit_code(&browser, &page, &last_code(&app)).await.page();
+    let csrf = hidden(&page, "csrf");
+    app.clock.advance(31);
+    browser
+        .post_form("/account/two-step/off", &[("csrf", &csrf), ("current_password", PASSWORD)])
+        .await
+        .page();
+    crate::invitations::operator(&app, &["deployments", "update", "default", "--mfa-required"]);
+    let (status, _, body) = browser
+        .post_form("/account/phone/verify", &[("csrf", &csrf), ("code", &last_code(&app))])
+        .await
+        .page();
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(body.contains("requires two-step verification"), "{body}");
+    let user = app.state.store.user_by_email(PATIENT).await.unwrap().unwrap();
+    assert!(user.two_step_enabled);
 }
 
 #[tokio::test]
