@@ -43,7 +43,7 @@ enum Command {
     /// Relying parties: add, list, show, update, remove, rotate-secret.
     #[command(subcommand)]
     Clients(clients::ClientsCommand),
-    /// Accounts: add, list, show, disable, enable, unlock.
+    /// Accounts: add, list, show, disable, enable, unlock, reset-mfa.
     #[command(subcommand)]
     Users(users::UsersCommand),
     Invite(invite::InviteArgs),
