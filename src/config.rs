@@ -458,6 +458,7 @@ mod tests {
     use super::*;
 
     #[test]
+    #[allow(clippy::result_large_err)] // figment's Jail wants its own error type
     fn test_and_config_path_variables_are_not_configuration_keys() {
         figment::Jail::expect_with(|jail| {
             jail.set_env("CAREID_TEST_DATABASE_URL", "postgres://x/y");

@@ -13,7 +13,7 @@ use axum::response::Response;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use super::page::{AccountForm, render};
+use super::page::{AccountForm, csrf, render};
 use crate::AppState;
 use crate::accounts::User;
 use crate::audit::{self, Event, Origin};
@@ -67,7 +67,6 @@ pub(super) async fn send_code(
     user: &User,
     phone: &PhoneNumber,
     purpose: Purpose,
-    csrf: &str,
     ip: IpAddr,
     origin: &Origin,
 ) -> Result<Response, PageError> {
@@ -76,7 +75,7 @@ pub(super) async fn send_code(
     let bytes = serde_json::to_vec(&pending).expect("serialising a pending code");
     let ttl = Duration::from_secs(codes::LIFETIME_SECS as u64);
     state.ephemeral.put(&pending_key(current), &bytes, ttl).await?;
-    Ok(code_page(state, csrf, &pending, StatusCode::OK, None))
+    Ok(code_page(state, &csrf(current), &pending, StatusCode::OK, None))
 }
 
 /// POST /account/phone: password and the new number; a code goes to the number.
@@ -102,8 +101,7 @@ pub async fn change(
                 );
             }
         };
-        let csrf = params.get("csrf").unwrap_or_default();
-        send_code(&state, &current, &user, &phone, Purpose::NewNumber, csrf, ip, &origin).await
+        send_code(&state, &current, &user, &phone, Purpose::NewNumber, ip, &origin).await
     };
     outcome.await.unwrap_or_else(|p| p.render(&state))
 }
@@ -130,8 +128,13 @@ pub async fn verify(
             Ok(()) => {}
             Err(CodeError::Wrong { remaining }) => {
                 let error = format!("That code is not right. You have {remaining} more tries.");
-                let csrf = params.get("csrf").unwrap_or_default();
-                return Ok(code_page(&state, csrf, &pending, StatusCode::UNAUTHORIZED, Some(error)));
+                return Ok(code_page(
+                    &state,
+                    &csrf(&current),
+                    &pending,
+                    StatusCode::UNAUTHORIZED,
+                    Some(error),
+                ));
             }
             Err(e) => return Err(e.into()),
         }

@@ -61,9 +61,7 @@ pub async fn turn_off(
         }
         // A fresh code to the number proves the phone is still at hand.
         if let Some(phone) = user.verified_phone().and_then(|p| PhoneNumber::parse(p).ok()) {
-            let csrf = params.get("csrf").unwrap_or_default();
-            return send_code(&state, &current, &user, &phone, Purpose::TurnOffTwoStep, csrf, ip, &origin)
-                .await;
+            return send_code(&state, &current, &user, &phone, Purpose::TurnOffTwoStep, ip, &origin).await;
         }
         state.store.set_two_step(&user.id, false, state.clock.now()).await?;
         audit::record(&state, Event { subject: Some(&user.id), ..Event::new("two_step.disabled") }, &origin)

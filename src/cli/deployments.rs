@@ -141,7 +141,7 @@ pub async fn run(services: Services, command: DeploymentsCommand) -> Result<(), 
             println!("added deployment {} ({})", d.id, d.name);
         }
         DeploymentsCommand::List => {
-            println!("{:<20} {:<32} {:<5} {:<8} {:<6} {}", "ID", "NAME", "MFA", "PASSKEY", "DAYS", "TERMS");
+            println!("{:<20} {:<32} {:<5} {:<8} {:<6} TERMS", "ID", "NAME", "MFA", "PASSKEY", "DAYS");
             for d in store.list_deployments().await? {
                 let yes = |b: bool| if b { "yes" } else { "no" };
                 println!(

@@ -16,7 +16,7 @@ pub enum RegistryError {
 fn needs_secret(spec: &ClientSpec) -> bool {
     !spec.public
         && !matches!(spec.auth_method, Some(AuthMethod::PrivateKeyJwt) | Some(AuthMethod::None))
-        && !(spec.auth_method.is_none() && spec.jwks.is_some())
+        && (spec.auth_method.is_some() || spec.jwks.is_none())
 }
 
 /// Creates or replaces a client from `spec`. The secret is `spec.secret` when

@@ -34,7 +34,7 @@ impl Inner {
 
     fn insert(&mut self, key: &str, value: Vec<u8>, expires: Instant, now: Instant) {
         self.writes += 1;
-        if self.writes % SWEEP_EVERY == 0 {
+        if self.writes.is_multiple_of(SWEEP_EVERY) {
             self.entries.retain(|_, e| e.expires > now);
         }
         self.entries.insert(key.to_string(), Entry { value, expires });

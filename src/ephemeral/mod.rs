@@ -32,7 +32,10 @@ impl Ephemeral {
     /// Stores `value` under `key` for `ttl`, replacing what was there.
     pub async fn put(&self, key: &str, value: &[u8], ttl: Duration) -> Result<(), EphemeralError> {
         match self {
-            Ephemeral::Memory(m) => Ok(m.put(key, value, ttl)),
+            Ephemeral::Memory(m) => {
+                m.put(key, value, ttl);
+                Ok(())
+            }
             Ephemeral::Redis(r) => r.put(key, value, ttl).await,
         }
     }
@@ -72,7 +75,10 @@ impl Ephemeral {
 
     pub async fn delete(&self, key: &str) -> Result<(), EphemeralError> {
         match self {
-            Ephemeral::Memory(m) => Ok(m.delete(key)),
+            Ephemeral::Memory(m) => {
+                m.delete(key);
+                Ok(())
+            }
             Ephemeral::Redis(r) => r.delete(key).await,
         }
     }

@@ -101,16 +101,16 @@ async fn attempt(
         None => None,
     };
     let now = state.clock.now();
-    if let Some(user) = &user {
-        if user.is_locked(now) {
-            let event = Event {
-                subject: Some(&user.id),
-                detail: Some(json!({"reason": "locked"})),
-                ..Event::new("login.failure")
-            };
-            audit::record(state, event, origin).await;
-            return Err(PageError::too_many(user.locked_until.unwrap_or(now) - now));
-        }
+    if let Some(user) = &user
+        && user.is_locked(now)
+    {
+        let event = Event {
+            subject: Some(&user.id),
+            detail: Some(json!({"reason": "locked"})),
+            ..Event::new("login.failure")
+        };
+        audit::record(state, event, origin).await;
+        return Err(PageError::too_many(user.locked_until.unwrap_or(now) - now));
     }
     // Verifies against a dummy hash when there is no account, so both cost the same.
     let hash = user.as_ref().and_then(|u| u.password_hash.as_deref());

@@ -136,7 +136,7 @@ pub async fn create(
         Err(e) => return invalid(&e),
     };
     let deployment = caller.user.deployment_id.clone();
-    let inviter = Inviter::User(caller.user);
+    let inviter = Inviter::User(Box::new(caller.user));
     let origin = Origin::from_request(ip, &headers);
     match invitations::create(&state, &inviter, role, &deployment, email, &origin).await {
         Ok((invitation, token)) => issued(&state, StatusCode::CREATED, &invitation, &token),
@@ -148,7 +148,7 @@ pub async fn list(State(state): State<AppState>, caller: BearerUser) -> Response
     if let Err(response) = caller.require(SCOPE) {
         return response;
     }
-    match invitations::list(&state, &Inviter::User(caller.user)).await {
+    match invitations::list(&state, &Inviter::User(Box::new(caller.user))).await {
         Ok(all) => {
             let now = state.clock.now();
             let views: Vec<_> = all.iter().map(|i| InvitationView::of(i, now)).collect();
@@ -169,7 +169,7 @@ pub async fn resend(
         return response;
     }
     let origin = Origin::from_request(ip, &headers);
-    match invitations::resend(&state, &Inviter::User(caller.user), &id, &origin).await {
+    match invitations::resend(&state, &Inviter::User(Box::new(caller.user)), &id, &origin).await {
         Ok((invitation, token)) => issued(&state, StatusCode::OK, &invitation, &token),
         Err(e) => e.into_response(),
     }
@@ -186,7 +186,7 @@ pub async fn revoke(
         return response;
     }
     let origin = Origin::from_request(ip, &headers);
-    match invitations::revoke(&state, &Inviter::User(caller.user), &id, &origin).await {
+    match invitations::revoke(&state, &Inviter::User(Box::new(caller.user)), &id, &origin).await {
         Ok(()) => StatusCode::NO_CONTENT.into_response(),
         Err(e) => e.into_response(),
     }

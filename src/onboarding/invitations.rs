@@ -13,7 +13,7 @@ use crate::store::{Deployment, Invitation, StoreError};
 /// Who is inviting: the operator (through the CLI) or a signed-in person.
 pub enum Inviter {
     Operator,
-    User(User),
+    User(Box<User>),
 }
 
 impl Inviter {

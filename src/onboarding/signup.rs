@@ -135,7 +135,7 @@ pub async fn redeem(
     let verify_by = now + invite.deployment.email_verification_hours * 3600;
     let token_hash = random::digest(token);
     let user = match state.store.redeem_invitation(&token_hash, &new, Some(verify_by), now).await? {
-        Redemption::Created(user) => user,
+        Redemption::Created(user) => *user,
         Redemption::NotOpen => return Err(SignUpError::Closed),
         Redemption::EmailTaken => {
             return Err(form_error(

@@ -37,7 +37,7 @@ const COLUMNS: &str = "id, token_hash, role, deployment_id, inviter_id, email, c
 /// How a redemption ended.
 #[derive(Debug)]
 pub enum Redemption {
-    Created(User),
+    Created(Box<User>),
     /// Unknown, used, revoked or expired: callers show one neutral page for all.
     NotOpen,
     EmailTaken,
@@ -150,6 +150,6 @@ impl Store {
             .user_by_id(&user_id)
             .await?
             .ok_or_else(|| StoreError::Corrupt("redeemed user vanished".into()))?;
-        Ok(Redemption::Created(user))
+        Ok(Redemption::Created(Box::new(user)))
     }
 }

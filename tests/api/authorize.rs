@@ -41,7 +41,7 @@ async fn request_errors_go_back_to_the_client_with_state_and_iss() {
         (&[("response_type", "token")], "unsupported_response_type"),
         (&[("response_type", "code id_token")], "unsupported_response_type"),
         (&[("code_challenge", "abc"), ("code_challenge_method", "plain")], "invalid_request"),
-        (&[("code_challenge", &"a"[..])], "invalid_request"),
+        (&[("code_challenge", "a")], "invalid_request"),
         (&[("prompt", "none login")], "invalid_request"),
         (&[("prompt", "bogus")], "invalid_request"),
         (&[("max_age", "-1")], "invalid_request"),

@@ -54,10 +54,12 @@ pub async fn fresh_database_url() -> Option<String> {
 
 /// Configuration for one test under `dir`, on the tier chosen by the environment.
 pub async fn test_config(dir: &std::path::Path) -> Config {
-    let mut config = Config::default();
-    config.data_dir = dir.join("data");
-    config.keys_dir = dir.join("keys");
-    config.database_url = fresh_database_url().await;
+    let mut config = Config {
+        data_dir: dir.join("data"),
+        keys_dir: dir.join("keys"),
+        database_url: fresh_database_url().await,
+        ..Config::default()
+    };
     // Journeys about other things sign clinicians in with a password alone;
     // the SMS tests turn the role rule back on.
     config.mfa.required_roles = Vec::new();

@@ -112,10 +112,10 @@ pub fn check_rest(
     if let Some((name, _)) = params.iter().find(|(_, v)| v.len() > MAX_PARAM_LEN) {
         return Err(invalid(format!("parameter {name} is too long")));
     }
-    if let Some(mode) = params.get("response_mode") {
-        if !matches!(mode, "query" | "fragment" | "form_post") {
-            return Err(invalid(format!("unsupported response_mode {mode:?}")));
-        }
+    if let Some(mode) = params.get("response_mode")
+        && !matches!(mode, "query" | "fragment" | "form_post")
+    {
+        return Err(invalid(format!("unsupported response_mode {mode:?}")));
     }
     if params.contains("request") {
         return Err(OAuthError::new(ErrorCode::RequestNotSupported, "request objects are not supported"));
