@@ -11,7 +11,6 @@ use crate::AppState;
 use crate::accounts::User;
 use crate::audit::{self, Event, Origin};
 use crate::factors::reset;
-use crate::store::StoreError;
 use crate::web::client_ip::ClientIp;
 use crate::web::json_error;
 
@@ -25,7 +24,7 @@ async fn member(state: &AppState, admin: &User, id: &str) -> Result<User, Respon
     }
 }
 
-fn unavailable(e: StoreError) -> Response {
+fn unavailable(e: impl std::fmt::Display) -> Response {
     tracing::error!(error = %e, "durable store failure");
     json_error(StatusCode::SERVICE_UNAVAILABLE, "temporarily_unavailable", "try again shortly")
 }

@@ -15,6 +15,7 @@ use clap::{Parser, Subcommand};
 use careid::accounts::registry::AccountError;
 use careid::clients::registry::RegistryError;
 use careid::config::Config;
+use careid::login::session::SessionError;
 use careid::secret::Secret;
 use careid::store::StoreError;
 use careid::{Options, Services, StartupError};
@@ -74,7 +75,7 @@ macro_rules! exit_1_from {
         }
     )*};
 }
-exit_1_from!(StoreError, RegistryError, AccountError);
+exit_1_from!(StoreError, SessionError, RegistryError, AccountError);
 
 impl From<StartupError> for Failure {
     fn from(e: StartupError) -> Self {

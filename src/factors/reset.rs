@@ -8,7 +8,7 @@ use serde_json::json;
 use crate::AppState;
 use crate::accounts::User;
 use crate::audit::{self, Event, Origin};
-use crate::store::StoreError;
+use crate::login::session::{self, SessionError};
 
 /// Resets `user`'s second factors; `actor` is the administrator (`None`: the operator).
 pub async fn reset_second_factors(
@@ -16,10 +16,10 @@ pub async fn reset_second_factors(
     user: &User,
     actor: Option<&str>,
     origin: &Origin,
-) -> Result<(), StoreError> {
+) -> Result<(), SessionError> {
     let now = state.clock.now();
     state.store.reset_second_factors(&user.id, now).await?;
-    state.store.end_user_sessions(&user.id, now).await?;
+    session::end_all(state, &user.id).await?;
     let event = Event {
         actor,
         subject: Some(&user.id),

@@ -142,6 +142,17 @@ pub async fn end_by_sid(state: &AppState, sid: &str) -> Result<bool, SessionErro
     Ok(true)
 }
 
+/// Ends every open session of `user_id` (a password reset, a reset of the
+/// second factors) as [`end_by_sid`] does, so relying parties hear of it too;
+/// `sessions_valid_after` then refuses any session the index does not list.
+pub async fn end_all(state: &AppState, user_id: &str) -> Result<(), SessionError> {
+    state.store.end_user_sessions(user_id, state.clock.now()).await?;
+    for open in state.store.open_user_sessions(user_id, 0).await? {
+        end_by_sid(state, &open.sid).await?;
+    }
+    Ok(())
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum SessionError {
     #[error(transparent)]

@@ -12,6 +12,7 @@ use crate::AppState;
 use crate::accounts::{Email, password_policy};
 use crate::audit::{self, Event, Origin};
 use crate::crypto::random;
+use crate::login::session::{self, SessionError};
 use crate::notify::email;
 use crate::store::StoreError;
 
@@ -101,7 +102,7 @@ pub async fn complete(
     token: &str,
     password: &str,
     origin: &Origin,
-) -> Result<Result<(), NotSet>, StoreError> {
+) -> Result<Result<(), NotSet>, SessionError> {
     let password = match checked_password(state, token, password).await? {
         Ok(password) => password,
         Err(not_set) => return Ok(Err(not_set)),
@@ -113,7 +114,7 @@ pub async fn complete(
     let hash = state.passwords.hash(&password).await;
     state.store.set_password_hash(&user_id, &hash, now).await?;
     // Whoever knew the old password may hold a session or refresh token: end them all.
-    state.store.end_user_sessions(&user_id, now).await?;
+    session::end_all(state, &user_id).await?;
     let revoked = state.store.revoke_user_grants(&user_id, "password reset", now).await?;
     let event = Event {
         subject: Some(&user_id),

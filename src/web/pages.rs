@@ -108,6 +108,15 @@ impl From<crate::ephemeral::EphemeralError> for PageError {
     }
 }
 
+impl From<crate::login::session::SessionError> for PageError {
+    fn from(e: crate::login::session::SessionError) -> Self {
+        match e {
+            crate::login::session::SessionError::Store(e) => e.into(),
+            crate::login::session::SessionError::Ephemeral(e) => e.into(),
+        }
+    }
+}
+
 /// A page that tells the person something happened, with an optional link (`href`, text) onwards.
 pub fn notice(
     state: &AppState,

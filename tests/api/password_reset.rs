@@ -165,6 +165,32 @@ async fn a_reset_ends_every_session_and_refresh_token() {
 }
 
 #[tokio::test]
+async fn a_session_begun_in_the_same_second_as_the_reset_ends_too() {
+    let app = TestApp::spawn().await;
+    add_portal_client(&app, json!({})).await;
+    app.add_user("doc@example.com", PASSWORD, Role::Clinician).await;
+    let url = |prompt: &'static str| {
+        let q = [
+            ("response_type", "code"),
+            ("client_id", "portal"),
+            ("redirect_uri", PORTAL_REDIRECT),
+            ("scope", "openid"),
+            ("prompt", prompt),
+        ];
+        format!("{}/authorize?{}", app.base, serde_urlencoded(&q))
+    };
+    let browser = Browser::new(&app);
+    browser.sign_in(&url("login"), "doc@example.com", PASSWORD).await.params();
+    // No clock tick: the reset happens in the very second the session began.
+    forgot(&app, "doc@example.com").await;
+    let link = app.link_in(&app.wait_for_emails(1).await[0]);
+    assert_eq!(reset(&app, &link, NEW_PASSWORD).await.0, 200);
+    assert_eq!(browser.visit(&url("none")).await.params()["error"], "login_required");
+    let user = app.state.store.user_by_email("doc@example.com").await.unwrap().unwrap();
+    assert!(app.state.store.open_user_sessions(&user.id, 0).await.unwrap().is_empty());
+}
+
+#[tokio::test]
 async fn links_in_emails_use_the_issuer_whatever_the_request_headers_say() {
     let app = TestApp::spawn().await;
     app.add_user("doc@example.com", PASSWORD, Role::Clinician).await;
