@@ -28,10 +28,12 @@ impl RedisStore {
     pub async fn connect(url: &str, prefix: &str) -> Result<RedisStore, String> {
         let shown = crate::store::redact_url(url);
         let client = redis::Client::open(url).map_err(|e| format!("redis_url {shown}: {e}"))?;
+        // Short limits: while Redis is away a request fails at once with 503
+        // instead of waiting; the manager keeps reconnecting in the background.
         let config = redis::aio::ConnectionManagerConfig::new()
-            .set_connection_timeout(Duration::from_secs(5))
-            .set_response_timeout(Duration::from_secs(5))
-            .set_number_of_retries(2);
+            .set_connection_timeout(Duration::from_secs(1))
+            .set_response_timeout(Duration::from_secs(2))
+            .set_number_of_retries(1);
         let conn =
             tokio::time::timeout(Duration::from_secs(10), ConnectionManager::new_with_config(client, config))
                 .await

@@ -27,6 +27,7 @@ mod passkeys;
 mod passkeys_attacks;
 mod password_reset;
 mod recovery_codes;
+mod redis_restart;
 mod refresh_tokens;
 mod revocation;
 mod signing_keys;
