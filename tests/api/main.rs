@@ -22,6 +22,7 @@ mod introspection;
 mod invitations;
 mod login;
 mod logout;
+mod outbound_tls;
 mod passkey_flows;
 mod passkeys;
 mod passkeys_attacks;
