@@ -149,7 +149,7 @@ test('a patient of a programme that requires biometric login adds a passkey at s
       const redirectUri = `http://127.0.0.1:${await freePort()}/oauth/callback`;
       const asserted = authenticator.nextCredentialAsserted({ timeoutMs: 30_000 });
       const flow = await startAppSignIn(page, careid, { clientId: APP.clientId, redirectUri });
-      const viaAutofill = await Promise.race([asserted.then(() => true), sleep(1500).then(() => false)]);
+      const viaAutofill = await Promise.race([asserted.then(() => true), sleep(10_000).then(() => false)]);
       if (!viaAutofill) {
         await page.locator('#passkey-signin').waitFor({ state: 'visible' });
         assert.equal(await page.getAttribute('#email', 'autocomplete'), 'username webauthn', 'passkey autofill');
@@ -165,17 +165,18 @@ test('a patient of a programme that requires biometric login adds a passkey at s
       assert.deepEqual(idToken.amr, ['hwk', 'user', 'mfa']);
       assert.equal((await authenticator.credentialsFor('localhost')).length, 1);
 
-      // Again with the button: with no automatic touch, autofill waits, and the
-      // button's request is the one the person answers.
+      // Again with the button: the page's autofill request starts while the
+      // authenticator is not touched, so it waits; the button aborts it and
+      // makes a request of its own, which the (touched again) authenticator answers.
       await signOut(page, careid);
       await authenticator.setAutomaticPresence(false);
       const again = await startAppSignIn(page, careid, { clientId: APP.clientId, redirectUri });
       await page.locator('#passkey-signin').waitFor({ state: 'visible' });
       assert.equal(await page.getAttribute('#email', 'autocomplete'), 'username webauthn', 'passkey autofill');
       await screenshot(page, 'login-passkey');
+      await authenticator.setAutomaticPresence(true);
       const pressed = authenticator.nextCredentialAsserted();
       await page.click('#passkey-signin');
-      await authenticator.setAutomaticPresence(true);
       await pressed;
       const second = await finishAtApp(careid, again);
       assert.equal(second.idToken.acr, 'urn:careid:acr:phishing-resistant');
