@@ -15,6 +15,8 @@ use crate::web::json_error;
 pub struct BearerUser {
     pub user: User,
     pub scopes: Vec<String>,
+    /// How the person signed in for this token (`acr`), if the token says.
+    pub acr: Option<String>,
 }
 
 impl BearerUser {
@@ -108,5 +110,6 @@ async fn authenticate(state: &AppState, token: &str) -> Result<Option<BearerUser
         return Ok(None);
     }
     let scopes = claims["scope"].as_str().unwrap_or_default().split(' ').map(str::to_owned).collect();
-    Ok(Some(BearerUser { user, scopes }))
+    let acr = claims["acr"].as_str().map(str::to_owned);
+    Ok(Some(BearerUser { user, scopes, acr }))
 }

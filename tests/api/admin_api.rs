@@ -1,6 +1,7 @@
-//! `/api/admin`: an administrator's `careid:admin` token changes their
-//! deployment's sign-in policy and resets members' second factors; everyone
-//! and everything else is refused with the exact error.
+//! `/api/admin`: an administrator's `careid:admin` token from a two-factor
+//! sign-in changes their deployment's sign-in policy and resets members'
+//! second factors; a password-only token is sent to step up (RFC 9470), and
+//! everyone and everything else is refused with the exact error.
 
 use careid::accounts::{Email, NewUser, Role};
 use careid::onboarding::deployments::DeploymentSpec;
@@ -9,10 +10,13 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 
 use crate::browser::Browser;
-use crate::flows::{CLINICIAN, PASSWORD, PATIENT, add_app_client, add_portal_client, portal_tokens};
+use crate::flows::{
+    CLINICIAN, PASSWORD, PATIENT, PORTAL, PORTAL_REDIRECT, add_app_client, add_portal_client, exchange,
+    portal_tokens, serde_urlencoded,
+};
 use crate::helpers::TestApp;
 use crate::invitations::operator;
-use crate::sms_signin::app_url;
+use crate::sms_signin::{app_url, last_code, submit_code, to_code_page};
 
 const ADMIN: &str = "admin@example.com";
 
@@ -35,8 +39,27 @@ async fn spawn() -> TestApp {
     app
 }
 
+/// An access token from a password-only sign-in to the Portal.
 async fn token(app: &TestApp, email: &str, scope: &str) -> String {
     portal_tokens(app, scope, email).await["access_token"].as_str().unwrap().to_string()
+}
+
+/// The administrator's `careid:admin` token from a two-factor sign-in (a
+/// number enrolled and a code entered), as the Admin Portal would get it.
+async fn admin_token(app: &TestApp) -> String {
+    let query = [
+        ("response_type", "code"),
+        ("client_id", "portal"),
+        ("redirect_uri", PORTAL_REDIRECT),
+        ("scope", "openid careid:admin"),
+        ("acr_values", "urn:careid:acr:mfa"),
+    ];
+    let url = format!("{}/authorize?{}", app.base, serde_urlencoded(&query));
+    let browser = Browser::new(app);
+    let page = to_code_page(app, &browser, &url, ADMIN).await;
+    let params = submit_code(&browser, &page, &last_code(app)).await.params();
+    let tokens = exchange(app, &params["code"], PORTAL_REDIRECT, PORTAL.unwrap()).await;
+    tokens["access_token"].as_str().unwrap().to_string()
 }
 
 async fn call(
@@ -65,7 +88,7 @@ async fn user_id(app: &TestApp, email: &str) -> String {
 #[tokio::test]
 async fn an_admin_requires_mfa_for_the_deployment_and_it_is_audited() {
     let app = spawn().await;
-    let admin = token(&app, ADMIN, "openid careid:admin").await;
+    let admin = admin_token(&app).await;
     let (status, body) = call(&app, reqwest::Method::GET, "/api/admin/deployment", Some(&admin), None).await;
     assert_eq!(status, 200, "{body}");
     assert_eq!((body["id"].as_str(), body["mfa_required"].as_bool()), (Some("default"), Some(false)));
@@ -112,7 +135,7 @@ async fn an_admin_resets_a_members_second_factors() {
     let nurse = user_id(&app, "nurse@example.com").await;
     app.state.store.set_verified_phone(&clinician, "+447400123456", 1).await.unwrap();
     app.state.store.record_sms_failure(&clinician, 1, i64::MAX).await.unwrap();
-    let admin = token(&app, ADMIN, "openid careid:admin").await;
+    let admin = admin_token(&app).await;
     let path = format!("/api/admin/users/{clinician}/reset-mfa");
     let (status, body) = call(&app, reqwest::Method::POST, &path, Some(&admin), None).await;
     assert_eq!(status, 200, "{body}");
@@ -147,7 +170,7 @@ async fn members_of_other_deployments_and_unknown_ids_are_not_found() {
         email_verified: true,
     };
     let elsewhere = app.state.store.insert_user(&new, app.clock.now()).await.unwrap().unwrap();
-    let admin = token(&app, ADMIN, "openid careid:admin").await;
+    let admin = admin_token(&app).await;
     for id in [elsewhere.id.as_str(), "no-such-user", "%2e%2e"] {
         let path = format!("/api/admin/users/{id}/reset-mfa");
         let (status, body) = call(&app, reqwest::Method::POST, &path, Some(&admin), None).await;
@@ -157,7 +180,7 @@ async fn members_of_other_deployments_and_unknown_ids_are_not_found() {
 }
 
 #[tokio::test]
-async fn tokens_without_the_scope_or_the_role_are_refused() {
+async fn tokens_without_the_scope_the_role_or_two_factors_are_refused() {
     let app = spawn().await;
     let path = "/api/admin/deployment";
     let (status, body) = call(&app, reqwest::Method::GET, path, None, None).await;
@@ -167,6 +190,17 @@ async fn tokens_without_the_scope_or_the_role_are_refused() {
     let without_scope = token(&app, ADMIN, "openid").await;
     let (status, body) = call(&app, reqwest::Method::GET, path, Some(&without_scope), None).await;
     assert_eq!((status, body["error"].as_str()), (StatusCode::FORBIDDEN, Some("insufficient_scope")));
+    let password_only = token(&app, ADMIN, "openid careid:admin").await;
+    let response = app.client.get(app.url(path)).bearer_auth(&password_only).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    let challenge = response.headers()["www-authenticate"].to_str().unwrap().to_string();
+    assert!(challenge.starts_with(r#"Bearer error="insufficient_user_authentication""#), "{challenge}");
+    assert!(
+        challenge.contains(r#"acr_values="urn:careid:acr:mfa""#),
+        "RFC 9470 says what to ask for: {challenge}"
+    );
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["error"], "insufficient_user_authentication");
     let clinician = token(&app, CLINICIAN, "openid careid:admin").await;
     let (status, body) =
         call(&app, reqwest::Method::PATCH, path, Some(&clinician), Some(r#"{"mfa_required":true}"#)).await;
@@ -178,7 +212,7 @@ async fn tokens_without_the_scope_or_the_role_are_refused() {
 #[tokio::test]
 async fn malformed_policy_changes_are_refused_with_400() {
     let app = spawn().await;
-    let admin = token(&app, ADMIN, "openid careid:admin").await;
+    let admin = admin_token(&app).await;
     let path = "/api/admin/deployment";
     for body in ["", "{", "[]", r#"{"mfa_required": "yes"}"#, r#"{"name": "Renamed"}"#, "null"] {
         let (status, answer) = call(&app, reqwest::Method::PATCH, path, Some(&admin), Some(body)).await;
