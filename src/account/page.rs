@@ -79,6 +79,11 @@ pub(super) async fn render(
                 "email": user.email, "email_verified": user.email_verified, "given_name": user.given_name,
                 "family_name": user.family_name, "role": user.role,
             },
+            "app": deployment.as_ref().filter(|_| user.role() == Some(crate::accounts::Role::Patient)).and_then(|d| {
+                d.app_link.as_ref().map(|link| json!({
+                    "link": link, "app_store_url": d.app_store_url, "play_store_url": d.play_store_url,
+                }))
+            }),
             "deployment": deployment.map(|d| d.name),
             "sessions": sessions,
             "accepted": accepted,

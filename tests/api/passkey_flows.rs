@@ -159,3 +159,22 @@ pub async fn audit_kinds(app: &TestApp) -> Vec<String> {
     events.reverse();
     events.into_iter().map(|e| e.kind).collect()
 }
+
+/// Adds a passkey on the forced "Add a passkey" page `page`; the authenticator
+/// holding it and where the sign-in goes on (a redirect into careid).
+pub async fn register_on_forced_step(
+    app: &TestApp,
+    browser: &Browser,
+    page: &str,
+) -> (SoftAuthenticator, String) {
+    let (tx, csrf) = (attribute(page, "data-tx"), attribute(page, "data-csrf"));
+    let (status, challenge) =
+        post_json(browser, app, "/login/passkey/register/options", &json!({ "tx": tx, "csrf": csrf })).await;
+    assert_eq!(status, 200, "{challenge}");
+    let mut authenticator = SoftAuthenticator::new(&app.base);
+    let credential = authenticator.register(&challenge["publicKey"]);
+    let body = json!({ "tx": tx, "csrf": csrf, "ceremony": challenge["ceremony"], "credential": credential, "name": "Phone" });
+    let (status, body) = post_json(browser, app, "/login/passkey/register", &body).await;
+    assert_eq!(status, 200, "{body}");
+    (authenticator, body["redirect"].as_str().unwrap().to_string())
+}

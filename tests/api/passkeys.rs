@@ -11,7 +11,7 @@ use crate::flows::{CLINICIAN, PASSWORD, PATIENT, PORTAL, PORTAL_REDIRECT, exchan
 use crate::helpers::TestApp;
 use crate::passkey_flows::{
     PHISHING_RESISTANT, account_page, add_on_account, attribute, audit_kinds, confirm, id_token_claims,
-    passkey_sign_in, post_json, spawn_passkey_required, user_with_passkey,
+    passkey_sign_in, post_json, register_on_forced_step, spawn_passkey_required, user_with_passkey,
 };
 use crate::sms_signin::{app_url, portal_url, spawn, texts};
 use crate::soft_authenticator::SoftAuthenticator;
@@ -107,17 +107,8 @@ async fn passkey_required_makes_the_next_sign_in_add_one_and_it_cannot_be_skippe
     assert_eq!(silent["error"], "interaction_required");
 
     let (_, _, page) = browser.visit(&again).await.page();
-    let (tx, csrf) = (attribute(&page, "data-tx"), attribute(&page, "data-csrf"));
-    let (status, challenge) =
-        post_json(&browser, &app, "/login/passkey/register/options", &json!({ "tx": tx, "csrf": csrf }))
-            .await;
-    assert_eq!(status, 200, "{challenge}");
-    let mut authenticator = SoftAuthenticator::new(&app.base);
-    let credential = authenticator.register(&challenge["publicKey"]);
-    let body = json!({ "tx": tx, "csrf": csrf, "ceremony": challenge["ceremony"], "credential": credential, "name": "Phone" });
-    let (status, body) = post_json(&browser, &app, "/login/passkey/register", &body).await;
-    assert_eq!(status, 200, "{body}");
-    let params = browser.visit(body["redirect"].as_str().unwrap()).await.params();
+    let (mut authenticator, onwards) = register_on_forced_step(&app, &browser, &page).await;
+    let params = browser.visit(&onwards).await.params();
     assert!(params.contains_key("code"), "{params:?}");
 
     // Next time: the passkey alone, no registration step.

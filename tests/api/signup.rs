@@ -227,6 +227,11 @@ async fn where_a_passkey_is_required_sign_up_leads_to_adding_one() {
     assert_eq!(status, 200);
     assert!(at.contains("/login/passkey/register?tx="), "{at}");
     assert!(page.contains(r#"id="passkey-add""#), "{page}");
+    // Once there is a passkey the way on ends at the account page, which offers the app.
+    let (_, onwards) = crate::passkey_flows::register_on_forced_step(&app, &browser, &page).await;
+    let (_, at, page) = browser.visit(&onwards).await.page();
+    assert!(at.ends_with("/account"), "{at}");
+    assert!(page.contains(r#"href="com.example.careapp:&#x2f;welcome" id="app-link""#), "{page}");
 }
 
 #[tokio::test]
