@@ -217,3 +217,29 @@ async fn concurrent_logins_with_one_transaction_issue_one_code() {
     let params = browser.visit(&winners[0]).await.params();
     assert!(params.contains_key("code"));
 }
+
+#[tokio::test]
+async fn sign_in_pages_without_a_usable_transaction_say_the_sign_in_expired() {
+    let app = setup(|_| {}).await;
+    let pages = [
+        "/login",
+        "/login/sms",
+        "/login/recovery",
+        "/login/passkey/register",
+        "/login/passkey/confirm",
+        "/consent",
+        "/terms",
+        "/authorize/continue",
+    ];
+    for page in pages {
+        for query in ["", "?tx=", "?tx=no-such-transaction", "?tx=%ZZ"] {
+            let response = app.get(&format!("{page}{query}")).await;
+            let status = response.status();
+            let kind = response.headers()["content-type"].to_str().unwrap().to_string();
+            let body = response.text().await.unwrap();
+            assert_eq!(status, 400, "{page}{query}: {body}");
+            assert!(kind.starts_with("text/html"), "{page}{query}: {kind} {body}");
+            assert!(body.contains("This sign-in has expired"), "{page}{query}: {body}");
+        }
+    }
+}

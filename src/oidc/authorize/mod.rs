@@ -77,8 +77,11 @@ async fn checked_request(
     Ok(Ok((client, request)))
 }
 
+/// `?tx=…` of the sign-in pages. Without one the page answers as for an
+/// unknown transaction (the "sign-in has expired" page), not with a bare 400.
 #[derive(Deserialize)]
 pub struct TxQuery {
+    #[serde(default)]
     pub tx: String,
 }
 
