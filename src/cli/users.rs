@@ -81,12 +81,19 @@ struct UserView<'a> {
     failed_logins: i64,
     locked: bool,
     locked_until: Option<i64>,
+    two_step_enabled: bool,
+    /// Wrong second-factor codes in a row, and the lock they caused.
+    second_step_failures: i64,
+    second_step_locked: bool,
+    second_step_locked_until: Option<i64>,
+    recovery_codes_left: i64,
+    passkeys: usize,
     created_at: i64,
     updated_at: i64,
 }
 
 impl<'a> UserView<'a> {
-    fn of(u: &'a User, now: i64) -> Self {
+    fn of(u: &'a User, now: i64, recovery_codes_left: i64, passkeys: usize) -> Self {
         UserView {
             id: &u.id,
             email: &u.email,
@@ -103,6 +110,12 @@ impl<'a> UserView<'a> {
             failed_logins: u.failed_logins,
             locked: u.is_locked(now),
             locked_until: u.locked_until,
+            two_step_enabled: u.two_step_enabled,
+            second_step_failures: u.sms_failures,
+            second_step_locked: u.sms_locked_until.is_some_and(|until| until > now),
+            second_step_locked_until: u.sms_locked_until,
+            recovery_codes_left,
+            passkeys,
             created_at: u.created_at,
             updated_at: u.updated_at,
         }
@@ -163,7 +176,9 @@ pub async fn run(services: Services, command: UsersCommand) -> Result<(), Failur
         }
         UsersCommand::Show { email } => {
             let user = existing(&services, &email).await?;
-            let json = serde_json::to_string_pretty(&UserView::of(&user, now))
+            let (_, recovery_codes_left) = store.recovery_code_counts(&user.id).await?;
+            let passkeys = store.passkeys_of(&user.id).await?.len();
+            let json = serde_json::to_string_pretty(&UserView::of(&user, now, recovery_codes_left, passkeys))
                 .map_err(|e| Failure::new(1, e.to_string()))?;
             println!("{json}");
         }

@@ -285,9 +285,20 @@ async fn accounts_are_added_listed_shown_disabled_enabled_and_unlocked() {
     let id = ann["id"].as_str().unwrap();
     services.store.record_login_failure(id, 1, services.clock.now() + 3600).await.unwrap();
     assert_eq!(op.show("users", "ann.lee@example.com")["locked"], true);
+    services.store.record_sms_failure(id, 1, services.clock.now() + 3600).await.unwrap();
+    let ann = op.show("users", "ann.lee@example.com");
+    assert_eq!(
+        (ann["second_step_locked"].as_bool(), ann["second_step_failures"].as_i64()),
+        (Some(true), Some(1))
+    );
+    assert_eq!((ann["recovery_codes_left"].as_i64(), ann["passkeys"].as_i64()), (Some(0), Some(0)));
     op.ok(&["users", "unlock", "ann.lee@example.com"]);
     let ann = op.show("users", "ann.lee@example.com");
     assert_eq!((ann["locked"].as_bool(), ann["failed_logins"].as_i64()), (Some(false), Some(0)));
+    assert_eq!(
+        (ann["second_step_locked"].as_bool(), ann["second_step_failures"].as_i64()),
+        (Some(false), Some(0))
+    );
     assert_fails(&op.run(&["users", "show", "nobody@example.com"]), 1, "no account \"nobody@example.com\"");
 }
 
