@@ -18,6 +18,7 @@ use crate::audit::{self, Event, Origin};
 use crate::crypto::random;
 use crate::factors::passkeys::{self, Answer, Binding};
 use crate::login::session::Current;
+use crate::notify::sign_in_changed;
 use crate::oidc::authorize::respond::redirect;
 use crate::store::Removal;
 use crate::web::client_ip::ClientIp;
@@ -176,6 +177,7 @@ pub async fn remove(
             ..Event::new("passkey.removed")
         };
         audit::record(&state, event, &origin).await;
+        sign_in_changed::tell(&state, &user, "A passkey was removed from your account.").await;
         Ok::<_, PageError>(
             render(&state, &current, &user, StatusCode::OK, Some("The passkey is removed."), None).await,
         )

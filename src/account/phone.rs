@@ -22,9 +22,13 @@ use crate::factors::phone::PhoneNumber;
 use crate::factors::sms::codes::{self, CodeError};
 use crate::login::policy;
 use crate::login::session::Current;
+use crate::notify::sign_in_changed;
 use crate::oidc::authorize::respond::redirect;
 use crate::web::client_ip::ClientIp;
 use crate::web::pages::PageError;
+
+/// What the person is told when two-step verification goes off.
+pub(super) const TWO_STEP_OFF: &str = "Two-step verification was turned off for your account.";
 
 /// What a right code confirms.
 #[derive(Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -140,10 +144,12 @@ pub async fn verify(
         }
         state.ephemeral.delete(&pending_key(&current)).await?;
         let now = state.clock.now();
-        let event = match pending.purpose {
+        let (event, what) = match pending.purpose {
             Purpose::NewNumber => {
                 state.store.set_verified_phone(&user.id, phone.e164(), now).await?;
-                Event { detail: Some(json!({ "phone": phone.masked() })), ..Event::new("phone.changed") }
+                let event =
+                    Event { detail: Some(json!({ "phone": phone.masked() })), ..Event::new("phone.changed") };
+                (event, format!("Codes for signing in now go to the mobile number {}.", phone.masked()))
             }
             Purpose::TurnOffTwoStep => {
                 // The policy may have changed while the code was on its way.
@@ -155,10 +161,11 @@ pub async fn verify(
                     );
                 }
                 state.store.set_two_step(&user.id, false, now).await?;
-                Event::new("two_step.disabled")
+                (Event::new("two_step.disabled"), TWO_STEP_OFF.to_string())
             }
         };
         audit::record(&state, Event { subject: Some(&user.id), ..event }, &origin).await;
+        sign_in_changed::tell(&state, &user, &what).await;
         Ok::<_, PageError>(redirect("/account"))
     };
     outcome.await.unwrap_or_else(|p| p.render(&state))
@@ -190,6 +197,7 @@ pub async fn remove(
         state.store.clear_phone(&user.id, state.clock.now()).await?;
         audit::record(&state, Event { subject: Some(&user.id), ..Event::new("phone.removed") }, &origin)
             .await;
+        sign_in_changed::tell(&state, &user, "The mobile number was removed from your account.").await;
         Ok::<_, PageError>(redirect("/account"))
     };
     outcome.await.unwrap_or_else(|p| p.render(&state))

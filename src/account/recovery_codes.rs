@@ -10,6 +10,7 @@ use super::page::{AccountForm, render, reverify};
 use crate::AppState;
 use crate::audit::Origin;
 use crate::factors::recovery_codes;
+use crate::notify::sign_in_changed;
 use crate::web::client_ip::ClientIp;
 use crate::web::pages::PageError;
 
@@ -29,6 +30,8 @@ pub async fn regenerate(
             return Ok(page);
         }
         let codes = recovery_codes::issue(&state, &user, &origin).await?;
+        let what = "A new set of recovery codes was made for your account; the earlier codes no longer work.";
+        sign_in_changed::tell(&state, &user, what).await;
         Ok::<_, PageError>(state.templates.page(
             StatusCode::OK,
             "recovery_codes.html",

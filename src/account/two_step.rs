@@ -8,12 +8,13 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 
 use super::page::{AccountForm, render};
-use super::phone::{Purpose, send_code};
+use super::phone::{Purpose, TWO_STEP_OFF, send_code};
 use super::signin;
 use crate::AppState;
 use crate::audit::{self, Event, Origin};
 use crate::factors::phone::PhoneNumber;
 use crate::login::policy;
+use crate::notify::sign_in_changed;
 use crate::oidc::authorize::respond::redirect;
 use crate::web::client_ip::ClientIp;
 use crate::web::pages::PageError;
@@ -66,6 +67,7 @@ pub async fn turn_off(
         state.store.set_two_step(&user.id, false, state.clock.now()).await?;
         audit::record(&state, Event { subject: Some(&user.id), ..Event::new("two_step.disabled") }, &origin)
             .await;
+        sign_in_changed::tell(&state, &user, TWO_STEP_OFF).await;
         Ok::<_, PageError>(redirect("/account"))
     };
     outcome.await.unwrap_or_else(|p| p.render(&state))

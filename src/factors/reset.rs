@@ -28,5 +28,11 @@ pub async fn reset_second_factors(
         ..Event::new("mfa.reset")
     };
     audit::record(state, event, origin).await;
+    let by = if actor.is_some() { "an administrator of your care programme" } else { "the service operator" };
+    let what = format!(
+        "Your mobile number, recovery codes and passkeys were removed by {by}, and you were signed out. \
+         Where your organisation requires them you will set them up again at your next sign-in."
+    );
+    crate::notify::sign_in_changed::tell(state, user, &what).await;
     Ok(())
 }

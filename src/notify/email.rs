@@ -81,6 +81,8 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("password_reset.html", include_str!("../../templates/email/password_reset.html")),
     ("recovery_code_used.txt", include_str!("../../templates/email/recovery_code_used.txt")),
     ("recovery_code_used.html", include_str!("../../templates/email/recovery_code_used.html")),
+    ("sign_in_changed.txt", include_str!("../../templates/email/sign_in_changed.txt")),
+    ("sign_in_changed.html", include_str!("../../templates/email/sign_in_changed.html")),
 ];
 
 /// Email templates: `NAME.txt` and `NAME.html` under templates/email/, the

@@ -139,6 +139,15 @@ impl TestApp {
         self.state.store.recent_emails(100).await.unwrap()
     }
 
+    /// The text of every "Your sign-in settings changed" email queued for `to`, newest first.
+    pub async fn sign_in_changes(&self, to: &str) -> Vec<String> {
+        let emails = self.emails().await.into_iter();
+        emails
+            .filter(|e| e.recipient == to && e.subject == "Your sign-in settings changed")
+            .map(|e| e.text_body)
+            .collect()
+    }
+
     /// Waits (up to 10 s) until at least `n` emails are queued; newest first.
     pub async fn wait_for_emails(&self, n: usize) -> Vec<OutgoingEmail> {
         for _ in 0..200 {

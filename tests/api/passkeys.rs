@@ -40,6 +40,8 @@ async fn a_passkey_added_on_the_account_page_is_discoverable_verified_and_listed
 
     let page = account_page(&app, &browser, PATIENT).await;
     assert!(page.contains("Kitchen iPad") && page.contains("not used yet"), "{page}");
+    let told = app.sign_in_changes(PATIENT).await;
+    assert!(told.len() == 1 && told[0].contains(r#"A passkey named "Kitchen iPad" was added"#), "{told:?}");
     // A second passkey's options exclude the first, so one device is not registered twice.
     let csrf = hidden(&page, "csrf");
     let (_, challenge) =
@@ -208,6 +210,10 @@ async fn the_last_passkey_stays_while_the_deployment_requires_one() {
     assert_eq!(status, 200, "{body}");
     assert!(body.contains("The passkey is removed") && body.contains("Spare key"), "{body}");
     assert!(audit_kinds(&app).await.contains(&"passkey.removed".to_string()));
+    // Each change was told by email: two added (the forced step, then the spare), one removed.
+    let told = app.sign_in_changes(PATIENT).await;
+    assert_eq!(told.len(), 3, "{told:?}");
+    assert!(told.iter().any(|t| t.contains("A passkey was removed")), "{told:?}");
 }
 
 #[tokio::test]

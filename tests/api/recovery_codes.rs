@@ -165,6 +165,8 @@ async fn a_new_set_from_the_account_page_voids_the_old_one() {
     assert_eq!(status, 200);
     let new = recovery_codes_on(&body);
     assert_eq!(new.len(), 10);
+    let told = app.sign_in_changes(CLINICIAN).await;
+    assert!(told.iter().any(|t| t.contains("A new set of recovery codes")), "{told:?}");
     assert!(new.iter().all(|c| !old.contains(c)));
 
     let (status, _, _) = sign_in_with_recovery_code(&app, &Browser::new(&app), &old[0]).await.page();
@@ -204,6 +206,8 @@ async fn reset_mfa_forgets_the_phone_and_codes_and_forces_a_new_enrolment() {
     let events = app.state.store.audit_events(Some(&user.id), 50).await.unwrap();
     let reset = events.iter().find(|e| e.kind == "mfa.reset").expect("audited");
     assert_eq!(reset.actor, None, "the operator");
+    let told = app.sign_in_changes(CLINICIAN).await;
+    assert!(told.iter().any(|t| t.contains("were removed by the service operator")), "{told:?}");
 
     // Password alone is not enough: the phone page, then a code to the new number.
     let browser = Browser::new(&app);

@@ -76,6 +76,8 @@ async fn a_patient_turns_two_step_verification_on_and_off() {
     let user = app.state.store.user_by_email(PATIENT).await.unwrap().unwrap();
     assert!(!user.two_step_enabled);
     assert_eq!(user.verified_phone(), Some("+447400123456"), "the number stays");
+    let told = app.sign_in_changes(PATIENT).await;
+    assert!(told.len() == 1 && told[0].contains("Two-step verification was turned off"), "{told:?}");
 }
 
 #[tokio::test]

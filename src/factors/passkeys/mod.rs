@@ -192,6 +192,8 @@ pub async fn finish_registration(
                 ..Event::new("passkey.registered")
             };
             audit::record(state, event, origin).await;
+            let what = format!("A passkey named \"{}\" was added to your account.", stored.name);
+            crate::notify::sign_in_changed::tell(state, user, &what).await;
         }
         Err(e) => record_failure(state, e, Some(&user.id), "register", origin).await,
     }
