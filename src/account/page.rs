@@ -108,12 +108,27 @@ pub(super) async fn reverify(
     if !policy::is_multi_factor(&current.session.acr) {
         return Err(signin::step_up(state));
     }
+    password_again(state, current, user, params).await
+}
+
+/// The password typed again (`current_password`) before a sensitive change;
+/// `Err` is the account page saying it is not right.
+pub(super) async fn password_again(
+    state: &AppState,
+    current: &Current,
+    user: &User,
+    params: &Params,
+) -> Result<(), Response> {
     let password = params.get("current_password").unwrap_or_default();
     if !state.passwords.verify(password, user.password_hash.as_deref()).await {
-        let message = "Your password is not right.";
-        return Err(render(state, current, user, StatusCode::BAD_REQUEST, None, Some(message)).await);
+        return Err(refuse(state, current, user, "Your password is not right.").await);
     }
     Ok(())
+}
+
+/// The account page again, with `message` saying why a change was refused (400).
+pub(super) async fn refuse(state: &AppState, current: &Current, user: &User, message: &str) -> Response {
+    render(state, current, user, StatusCode::BAD_REQUEST, None, Some(message)).await
 }
 
 /// A posted account form: the signed-in person and the fields, after the CSRF
@@ -159,7 +174,7 @@ pub async fn update_profile(
         let family = params.get("family_name").unwrap_or_default().trim();
         if given.is_empty() || given.chars().count() > 100 || family.chars().count() > 100 {
             let message = "Please give a first name of 1 to 100 characters and a family name of at most 100.";
-            return Ok(render(&state, &current, &user, StatusCode::BAD_REQUEST, None, Some(message)).await);
+            return Ok(refuse(&state, &current, &user, message).await);
         }
         state.store.update_user_name(&user.id, given, family, state.clock.now()).await?;
         Ok::<_, PageError>(redirect("/account"))

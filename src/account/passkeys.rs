@@ -10,7 +10,7 @@ use axum::response::Response;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::page::{AccountForm, csrf, render, signed_in};
+use super::page::{AccountForm, csrf, refuse, render, signed_in};
 use super::signin;
 use crate::AppState;
 use crate::accounts::User;
@@ -133,7 +133,7 @@ pub async fn rename(
     let outcome = async {
         let Some(name) = passkeys::clean_name(params.get("name").unwrap_or_default()) else {
             let message = "Please give the passkey a name.";
-            return Ok(render(&state, &current, &user, StatusCode::BAD_REQUEST, None, Some(message)).await);
+            return Ok(refuse(&state, &current, &user, message).await);
         };
         if !state.store.rename_passkey(&user.id, params.get("id").unwrap_or_default(), &name).await? {
             return Err(PageError::bad_request("That passkey is not one of yours, or it was removed."));
@@ -165,9 +165,7 @@ pub async fn remove(
             Removal::LastOneRequired => {
                 let message = "Your organisation requires a passkey, so your last one cannot be removed. \
                                Add another first.";
-                return Ok(
-                    render(&state, &current, &user, StatusCode::BAD_REQUEST, None, Some(message)).await
-                );
+                return Ok(refuse(&state, &current, &user, message).await);
             }
         }
         let event = Event {

@@ -13,7 +13,7 @@ use axum::response::Response;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use super::page::{AccountForm, csrf, render};
+use super::page::{AccountForm, csrf, password_again, refuse};
 use crate::AppState;
 use crate::accounts::User;
 use crate::audit::{self, Event, Origin};
@@ -29,6 +29,10 @@ use crate::web::pages::PageError;
 
 /// What the person is told when two-step verification goes off.
 pub(super) const TWO_STEP_OFF: &str = "Two-step verification was turned off for your account.";
+
+/// Why it cannot go off.
+pub(super) const TWO_STEP_REQUIRED: &str =
+    "Your organisation requires two-step verification, so it cannot be turned off.";
 
 /// What a right code confirms.
 #[derive(Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -100,9 +104,7 @@ pub async fn change(
         let phone = match parsed {
             Ok(phone) => phone,
             Err(message) => {
-                return Ok(
-                    render(&state, &current, &user, StatusCode::BAD_REQUEST, None, Some(&message)).await
-                );
+                return Ok(refuse(&state, &current, &user, &message).await);
             }
         };
         send_code(&state, &current, &user, &phone, Purpose::NewNumber, ip, &origin).await
@@ -154,11 +156,7 @@ pub async fn verify(
             Purpose::TurnOffTwoStep => {
                 // The policy may have changed while the code was on its way.
                 if policy::policy_requires(&state, &user).await? {
-                    let message =
-                        "Your organisation requires two-step verification, so it cannot be turned off.";
-                    return Ok(
-                        render(&state, &current, &user, StatusCode::BAD_REQUEST, None, Some(message)).await
-                    );
+                    return Ok(refuse(&state, &current, &user, TWO_STEP_REQUIRED).await);
                 }
                 state.store.set_two_step(&user.id, false, now).await?;
                 (Event::new("two_step.disabled"), TWO_STEP_OFF.to_string())
@@ -180,19 +178,12 @@ pub async fn remove(
 ) -> Response {
     let origin = Origin::from_request(ip, &headers);
     let outcome = async {
-        let problem = if policy::user_requires(&state, &user).await? {
-            Some("Two-step verification needs your mobile number, so it cannot be removed.")
-        } else if !state
-            .passwords
-            .verify(params.get("current_password").unwrap_or_default(), user.password_hash.as_deref())
-            .await
-        {
-            Some("Your password is not right.")
-        } else {
-            None
-        };
-        if let Some(message) = problem {
-            return Ok(render(&state, &current, &user, StatusCode::BAD_REQUEST, None, Some(message)).await);
+        if policy::user_requires(&state, &user).await? {
+            let message = "Two-step verification needs your mobile number, so it cannot be removed.";
+            return Ok(refuse(&state, &current, &user, message).await);
+        }
+        if let Err(page) = password_again(&state, &current, &user, &params).await {
+            return Ok(page);
         }
         state.store.clear_phone(&user.id, state.clock.now()).await?;
         audit::record(&state, Event { subject: Some(&user.id), ..Event::new("phone.removed") }, &origin)

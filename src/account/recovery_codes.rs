@@ -6,7 +6,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use serde_json::json;
 
-use super::page::{AccountForm, render, reverify};
+use super::page::{AccountForm, refuse, reverify};
 use crate::AppState;
 use crate::audit::Origin;
 use crate::factors::recovery_codes;
@@ -24,7 +24,7 @@ pub async fn regenerate(
     let outcome = async {
         if user.verified_phone().is_none() {
             let message = "Recovery codes stand in for text-message codes: add a mobile number first.";
-            return Ok(render(&state, &current, &user, StatusCode::BAD_REQUEST, None, Some(message)).await);
+            return Ok(refuse(&state, &current, &user, message).await);
         }
         if let Err(page) = reverify(&state, &current, &user, &params).await {
             return Ok(page);

@@ -4,11 +4,11 @@
 //! while their role or deployment requires two steps.
 
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use axum::response::Response;
 
-use super::page::{AccountForm, render};
-use super::phone::{Purpose, TWO_STEP_OFF, send_code};
+use super::page::{AccountForm, password_again, refuse};
+use super::phone::{Purpose, TWO_STEP_OFF, TWO_STEP_REQUIRED, send_code};
 use super::signin;
 use crate::AppState;
 use crate::audit::{self, Event, Origin};
@@ -46,19 +46,11 @@ pub async fn turn_off(
 ) -> Response {
     let origin = Origin::from_request(ip, &headers);
     let outcome = async {
-        let refusal = if policy::policy_requires(&state, &user).await? {
-            Some("Your organisation requires two-step verification, so it cannot be turned off.")
-        } else if !state
-            .passwords
-            .verify(params.get("current_password").unwrap_or_default(), user.password_hash.as_deref())
-            .await
-        {
-            Some("Your password is not right.")
-        } else {
-            None
-        };
-        if let Some(message) = refusal {
-            return Ok(render(&state, &current, &user, StatusCode::BAD_REQUEST, None, Some(message)).await);
+        if policy::policy_requires(&state, &user).await? {
+            return Ok(refuse(&state, &current, &user, TWO_STEP_REQUIRED).await);
+        }
+        if let Err(page) = password_again(&state, &current, &user, &params).await {
+            return Ok(page);
         }
         // A fresh code to the number proves the phone is still at hand.
         if let Some(phone) = user.verified_phone().and_then(|p| PhoneNumber::parse(p).ok()) {
