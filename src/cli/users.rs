@@ -87,13 +87,13 @@ struct UserView<'a> {
     second_step_locked: bool,
     second_step_locked_until: Option<i64>,
     recovery_codes_left: i64,
-    passkeys: usize,
+    passkeys: i64,
     created_at: i64,
     updated_at: i64,
 }
 
 impl<'a> UserView<'a> {
-    fn of(u: &'a User, now: i64, recovery_codes_left: i64, passkeys: usize) -> Self {
+    fn of(u: &'a User, now: i64, recovery_codes_left: i64, passkeys: i64) -> Self {
         UserView {
             id: &u.id,
             email: &u.email,
@@ -177,7 +177,7 @@ pub async fn run(services: Services, command: UsersCommand) -> Result<(), Failur
         UsersCommand::Show { email } => {
             let user = existing(&services, &email).await?;
             let (_, recovery_codes_left) = store.recovery_code_counts(&user.id).await?;
-            let passkeys = store.passkeys_of(&user.id).await?.len();
+            let passkeys = store.passkey_count(&user.id).await?;
             let json = serde_json::to_string_pretty(&UserView::of(&user, now, recovery_codes_left, passkeys))
                 .map_err(|e| Failure::new(1, e.to_string()))?;
             println!("{json}");

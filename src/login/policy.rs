@@ -41,7 +41,7 @@ pub async fn policy_requires(state: &AppState, user: &User) -> Result<bool, Stor
 
 /// Whether `user` can confirm with a passkey (this server has passkeys and they have one).
 pub async fn has_passkey(state: &AppState, user: &User) -> Result<bool, StoreError> {
-    Ok(state.passkeys.is_some() && !state.store.passkeys_of(&user.id).await?.is_empty())
+    Ok(state.passkeys.is_some() && state.store.passkey_count(&user.id).await? > 0)
 }
 
 /// Whether sign-in must stop for `user` to register a passkey: their deployment
@@ -51,7 +51,7 @@ pub async fn passkey_enrolment_needed(state: &AppState, user: &User) -> Result<b
         return Ok(false);
     }
     let required = state.store.deployment(&user.deployment_id).await?.is_some_and(|d| d.passkey_required);
-    Ok(required && state.store.passkeys_of(&user.id).await?.is_empty())
+    Ok(required && state.store.passkey_count(&user.id).await? == 0)
 }
 
 /// The values of an essential `acr` claim (OIDC Core §5.5.1.1), if the request has one.

@@ -217,20 +217,8 @@ pub(super) async fn raise(
     // One continuation per transaction, however often the form is submitted.
     let mut tx = transaction::take(state, &c.tx.id).await?.ok_or_else(PageError::expired)?;
     let mut current = c.current;
-    for method in methods {
-        if !current.session.amr.iter().any(|m| m == method) {
-            current.session.amr.push(method.to_string());
-        }
-    }
-    current.session.acr = acr::MFA.into();
-    session::save(state, &current).await?;
-    let event = Event {
-        subject: Some(&c.user.id),
-        client_id: Some(&tx.request.reply.client_id),
-        detail: Some(json!({ "amr": current.session.amr })),
-        ..Event::new("login.second_factor")
-    };
-    audit::record(state, event, origin).await;
+    session::add_second_factor(state, &mut current, methods, acr::MFA, &tx.request.reply.client_id, origin)
+        .await?;
     tx.sms = None;
     tx.authenticated_sid = Some(current.session.sid.clone());
     Ok(transaction::next_step(state, tx).await?.id)

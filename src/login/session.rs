@@ -5,8 +5,11 @@ use std::time::Duration;
 
 use axum::http::{HeaderMap, HeaderValue, header};
 use serde::{Deserialize, Serialize};
+use serde_json::json;
 
+use super::acr;
 use crate::AppState;
+use crate::audit::{self, Event, Origin};
 use crate::crypto::random;
 use crate::ephemeral::EphemeralError;
 use crate::store::UserSession;
@@ -140,6 +143,38 @@ pub async fn end_by_sid(state: &AppState, sid: &str) -> Result<bool, SessionErro
         crate::oidc::backchannel::enqueue_for_session(state, &session).await?;
     }
     Ok(true)
+}
+
+/// Raises `current` with a second factor just passed for `client_id`: `methods`
+/// join its `amr` (each once), `level` becomes its `acr` unless it has a
+/// stronger one, and the sign-in is audited as `login.second_factor`.
+pub async fn add_second_factor(
+    state: &AppState,
+    current: &mut Current,
+    methods: &[&str],
+    level: &str,
+    client_id: &str,
+    origin: &Origin,
+) -> Result<(), EphemeralError> {
+    let session = &mut current.session;
+    for method in methods {
+        if !session.amr.iter().any(|m| m == method) {
+            session.amr.push(method.to_string());
+        }
+    }
+    let rank = |level: &str| acr::SUPPORTED.iter().position(|l| *l == level);
+    if rank(level) > rank(&session.acr) {
+        session.acr = level.to_string();
+    }
+    save(state, current).await?;
+    let event = Event {
+        subject: Some(&current.session.user_id),
+        client_id: Some(client_id),
+        detail: Some(json!({ "amr": current.session.amr })),
+        ..Event::new("login.second_factor")
+    };
+    audit::record(state, event, origin).await;
+    Ok(())
 }
 
 /// Ends every open session of `user_id` (a password reset, a reset of the

@@ -49,6 +49,14 @@ impl Store {
         )
     }
 
+    /// How many passkeys a user has, without reading them (sign-in policy asks this often).
+    pub async fn passkey_count(&self, user_id: &str) -> Result<i64, StoreError> {
+        let sql = "SELECT COUNT(*) FROM passkeys WHERE user_id = $1";
+        let (count,): (i64,) =
+            on_pool!(self, pool => sqlx::query_as(sql).bind(user_id).fetch_one(pool).await)?;
+        Ok(count)
+    }
+
     pub async fn passkey_by_credential_id(
         &self,
         credential_id: &str,

@@ -106,6 +106,17 @@ async fn an_admin_requires_mfa_for_the_deployment_and_it_is_audited() {
     assert_eq!(changed.actor.as_deref(), Some(user_id(&app, ADMIN).await.as_str()));
     assert_eq!(changed.deployment_id.as_deref(), Some("default"));
 
+    let patch = r#"{"passkey_required": true}"#;
+    let (status, body) =
+        call(&app, reqwest::Method::PATCH, "/api/admin/deployment", Some(&admin), Some(patch)).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        (body["mfa_required"].as_bool(), body["passkey_required"].as_bool()),
+        (Some(true), Some(true))
+    );
+    let patch = r#"{"passkey_required": false}"#;
+    call(&app, reqwest::Method::PATCH, "/api/admin/deployment", Some(&admin), Some(patch)).await;
+
     // The policy is in force at the next sign-in: a patient must add a phone.
     let (_, at, page) = Browser::new(&app).sign_in(&app_url(&app, &[]), PATIENT, PASSWORD).await.page();
     assert!(at.contains("/login/sms") && page.contains("Add your mobile number"), "{at}");

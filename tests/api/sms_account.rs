@@ -162,3 +162,46 @@ async fn changing_the_number_needs_the_password_and_a_code_to_the_new_number() {
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(body.contains("cannot be removed"), "{body}");
 }
+
+#[tokio::test]
+async fn recovery_codes_need_a_number_and_a_two_factor_session() {
+    let app = spawn(|_| {}).await;
+    app.add_user(PATIENT, PASSWORD, Role::Patient).await;
+    let browser = Browser::new(&app);
+    let page = open_account(&app, &browser, PATIENT).await;
+    let csrf = hidden(&page, "csrf");
+    let form = [("csrf", csrf.as_str()), ("current_password", PASSWORD)];
+    let (status, _, body) = browser.post_form("/account/recovery-codes", &form).await.page();
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(body.contains("add a mobile number first"), "{body}");
+
+    // A number, but a password-only session: the second step comes first.
+    let user = app.state.store.user_by_email(PATIENT).await.unwrap().unwrap();
+    app.state.store.set_verified_phone(&user.id, "+447400123456", app.clock.now()).await.unwrap();
+    let response = browser.http.post(app.url("/account/recovery-codes")).form(&form).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let location = response.headers()["location"].to_str().unwrap().to_string();
+    assert!(location.starts_with("/authorize?") && location.contains("acr_values="), "{location}");
+    assert_eq!(app.state.store.recovery_code_counts(&user.id).await.unwrap(), (0, 0), "no codes made");
+}
+
+#[tokio::test]
+async fn two_step_switched_on_before_any_number_goes_off_with_the_password_alone() {
+    let app = spawn(|_| {}).await;
+    app.add_user(PATIENT, PASSWORD, Role::Patient).await;
+    let browser = Browser::new(&app);
+    let page = open_account(&app, &browser, PATIENT).await;
+    let user = app.state.store.user_by_email(PATIENT).await.unwrap().unwrap();
+    app.state.store.set_two_step(&user.id, true, app.clock.now()).await.unwrap();
+    let sent = crate::sms_signin::texts(&app).len();
+    let (_, url, page) = browser
+        .post_form(
+            "/account/two-step/off",
+            &[("csrf", &hidden(&page, "csrf")), ("current_password", PASSWORD)],
+        )
+        .await
+        .page();
+    assert!(url.ends_with("/account") && page.contains(r#"<p id="two-step-status">Off"#), "{page}");
+    assert_eq!(crate::sms_signin::texts(&app).len(), sent, "no number, so no code");
+    assert!(!app.state.store.user_by_email(PATIENT).await.unwrap().unwrap().two_step_enabled);
+}

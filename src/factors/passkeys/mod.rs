@@ -165,7 +165,7 @@ pub async fn finish_registration(
             .finish_passkey_registration(&credential, &registration)
             .map_err(|e| rejected(Some(&user.id), e))?;
         let now = state.clock.now();
-        let count = state.store.passkeys_of(&user.id).await?.len();
+        let count = state.store.passkey_count(&user.id).await?;
         let stored = StoredPasskey {
             id: Uuid::now_v7().to_string(),
             user_id: user.id.clone(),

@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 
 use super::{TxAnswer, TxBody, onwards, signed_in, take, transaction_for};
 use crate::AppState;
-use crate::audit::{self, Event, Origin};
+use crate::audit::Origin;
 use crate::factors::passkeys::{self, Binding};
 use crate::login::{acr, policy, session, transaction};
 use crate::oidc::authorize::TxQuery;
@@ -63,20 +63,10 @@ pub async fn finish(
     let binding = Binding { tx: Some(tx.id.clone()), sid: Some(current.session.sid.clone()) };
     passkeys::finish_confirmation(&state, &user, &binding, &body.answer, &origin).await?;
     let mut tx = take(&state, &tx.id).await?;
-    for method in [acr::AMR_HWK, acr::AMR_USER, acr::AMR_MFA] {
-        if !current.session.amr.iter().any(|m| m == method) {
-            current.session.amr.push(method.into());
-        }
-    }
-    current.session.acr = acr::PHISHING_RESISTANT.into();
-    session::save(&state, &current).await?;
-    let event = Event {
-        subject: Some(&user.id),
-        client_id: Some(&tx.request.reply.client_id),
-        detail: Some(json!({ "amr": current.session.amr })),
-        ..Event::new("login.second_factor")
-    };
-    audit::record(&state, event, &origin).await;
+    let methods = [acr::AMR_HWK, acr::AMR_USER, acr::AMR_MFA];
+    let client_id = tx.request.reply.client_id.clone();
+    session::add_second_factor(&state, &mut current, &methods, acr::PHISHING_RESISTANT, &client_id, &origin)
+        .await?;
     tx.authenticated_sid = Some(current.session.sid.clone());
     onwards(&state, tx).await
 }
