@@ -1,7 +1,8 @@
 //! Recording audit events; a failure to record is logged, never shown to the user.
 
 use axum::http::{HeaderMap, header};
-use serde_json::Value;
+use serde::Serialize;
+use serde_json::{Map, Value, json};
 
 use crate::AppState;
 use crate::store::AuditEvent;
@@ -11,6 +12,20 @@ use crate::store::AuditEvent;
 pub struct Origin {
     pub ip: Option<String>,
     pub user_agent: Option<String>,
+}
+
+/// Where the request came from: its client IP and user agent.
+impl axum::extract::FromRequestParts<AppState> for Origin {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let crate::web::client_ip::ClientIp(ip) =
+            crate::web::client_ip::ClientIp::from_request_parts(parts, state).await?;
+        Ok(Origin::from_request(ip, &parts.headers))
+    }
 }
 
 impl Origin {
@@ -39,6 +54,25 @@ impl<'a> Event<'a> {
     pub fn new(kind: &'a str) -> Self {
         Event { kind, actor: None, subject: None, client_id: None, deployment_id: None, detail: None }
     }
+}
+
+/// The fields that differ between two views of one thing, each as
+/// `{"before": …, "after": …}`: what a change audits. Views never hold
+/// secrets, and `ignore` names bookkeeping fields (times, versions).
+pub fn changes(before: &impl Serialize, after: &impl Serialize, ignore: &[&str]) -> Map<String, Value> {
+    let (Ok(Value::Object(before)), Ok(Value::Object(after))) =
+        (serde_json::to_value(before), serde_json::to_value(after))
+    else {
+        return Map::new();
+    };
+    let mut changed = Map::new();
+    for (field, new) in after {
+        let old = before.get(&field).cloned().unwrap_or(Value::Null);
+        if old != new && !ignore.contains(&field.as_str()) {
+            changed.insert(field, json!({ "before": old, "after": new }));
+        }
+    }
+    changed
 }
 
 pub async fn record(state: &AppState, event: Event<'_>, origin: &Origin) {

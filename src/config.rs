@@ -9,12 +9,22 @@ use ipnet::IpNet;
 use serde::{Deserialize, Deserializer, Serialize};
 use url::Url;
 
-use crate::accounts::password::PasswordConfig;
+use crate::apis::ApiSpec;
 use crate::clients::ClientSpec;
+use crate::crypto::config::KeysConfig;
 use crate::factors::passkeys::PasskeyConfig;
 use crate::factors::sms::SmsConfig;
+use crate::login::config::{LoginConfig, MfaConfig, SessionConfig};
+use crate::notify::config::SmtpConfig;
+use crate::oidc::backchannel::config::BackchannelConfig;
+use crate::oidc::dpop::config::DpopConfig;
+use crate::oidc::par::config::ParConfig;
+use crate::onboarding::config::OnboardingConfig;
 use crate::onboarding::deployments::DeploymentSpec;
-use crate::secret::Secret;
+use crate::people::password::PasswordConfig;
+use crate::secret::{Secret, SecretUrl};
+use crate::telemetry::LogFormat;
+use crate::web::http_config::HttpConfig;
 
 /// Environment variables with the prefix that are not configuration keys.
 const NON_CONFIG_ENV: &[&str] = &["config"];
@@ -27,9 +37,12 @@ pub struct Config {
     pub listen: SocketAddr,
     pub data_dir: PathBuf,
     /// `postgres://…` for PostgreSQL; unset means SQLite at `data_dir/careid.db`.
-    pub database_url: Option<String>,
+    pub database_url: Option<SecretUrl>,
     /// `redis://…` for Redis; unset means the in-process ephemeral store.
-    pub redis_url: Option<String>,
+    /// With `redis_cluster`, the seed nodes of a Redis Cluster, comma-separated.
+    pub redis_url: Option<SecretUrl>,
+    /// `redis_url` names the nodes of a Redis Cluster.
+    pub redis_cluster: bool,
     /// Prefix of every Redis key, so several deployments can share one Redis.
     pub redis_prefix: String,
     /// Base64 of 32 bytes; unset means `keys/kek`, created on first start.
@@ -38,17 +51,30 @@ pub struct Config {
     /// Where `keys/kek` lives when `key_encryption_key` is unset.
     pub keys_dir: PathBuf,
     pub log_format: LogFormat,
+    /// A folder whose files replace the built-in templates of the same name
+    /// (`login.html`, `email/invitation.txt` …); unset: the built-in ones.
+    pub templates_dir: Option<PathBuf>,
     /// Peers whose `X-Forwarded-For` is believed (addresses or CIDR ranges).
     #[serde(deserialize_with = "list_or_comma_string")]
     pub trusted_proxies: Vec<IpNet>,
     /// A PEM file of extra CA certificates careid's outbound HTTP (back-channel
     /// logout) trusts besides the public web PKI, e.g. a private CA.
     pub outbound_ca_file: Option<PathBuf>,
+    /// Internal networks (loopback, private, link-local …) careid's outbound
+    /// HTTP may reach anyway; by default it refuses them (`outbound::addresses`).
+    #[serde(deserialize_with = "list_or_comma_string")]
+    pub outbound_allowed_networks: Vec<IpNet>,
+    /// Limits at the edge: header size, timeouts, connections, POSTs per IP.
+    pub http: HttpConfig,
     pub keys: KeysConfig,
     pub passwords: PasswordConfig,
     pub session: SessionConfig,
     pub login: LoginConfig,
     pub backchannel: BackchannelConfig,
+    /// Pushed authorization requests (RFC 9126).
+    pub par: ParConfig,
+    /// Sender-constrained tokens (RFC 9449).
+    pub dpop: DpopConfig,
     pub smtp: SmtpConfig,
     pub onboarding: OnboardingConfig,
     pub sms: SmsConfig,
@@ -57,174 +83,14 @@ pub struct Config {
     pub passkeys: PasskeyConfig,
     /// Clients declared here are created or updated at every start.
     pub clients: Vec<ClientSpec>,
+    /// APIs (resource servers) declared here are created or updated at every
+    /// start, before the clients that may use them.
+    pub apis: Vec<ApiSpec>,
     /// Deployments declared here are created or updated at every start.
     pub deployments: Vec<DeploymentSpec>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SessionConfig {
-    /// A browser session ends this long after sign-in, however active.
-    pub lifetime_secs: i64,
-    /// A browser session ends after this long without use.
-    pub idle_secs: i64,
-    /// How long a person has to finish signing in once an app sent them.
-    pub login_transaction_secs: i64,
-    /// Authorization codes live this long (RFC 6749 recommends at most 10 minutes).
-    pub code_secs: i64,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct LoginConfig {
-    /// Failed passwords in a row that lock an account for `lock_secs`.
-    pub max_failures: i64,
-    pub lock_secs: i64,
-    /// Sign-in attempts one client IP may make per minute.
-    pub per_ip_per_minute: u64,
-    /// Sign-in attempts one account may receive per minute (from anywhere).
-    pub per_account_per_minute: u64,
-}
-
-/// Outgoing email. Without `host`, messages are written as `.eml` files under
-/// `data_dir/outbox/email/` instead, so a single machine can follow every flow.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct SmtpConfig {
-    pub host: Option<String>,
-    pub port: u16,
-    pub tls: SmtpTls,
-    pub username: Option<String>,
-    #[serde(skip_serializing)]
-    pub password: Option<Secret>,
-    /// The `From` mailbox, `name <address>` or a bare address.
-    pub from: String,
-    /// The name given in EHLO; unset means this machine's hostname.
-    pub helo: Option<String>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum SmtpTls {
-    /// Plain text: only for a relay on the same host or network (e.g. a test catcher).
-    None,
-    Starttls,
-    /// TLS from the first byte (port 465).
-    Tls,
-}
-
-impl Default for SmtpConfig {
-    fn default() -> Self {
-        SmtpConfig {
-            host: None,
-            port: 587,
-            tls: SmtpTls::Starttls,
-            username: None,
-            password: None,
-            from: "careid <no-reply@localhost>".into(),
-            helo: None,
-        }
-    }
-}
-
-/// Email verification and password reset timing and limits.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct OnboardingConfig {
-    /// A reminder goes out once when less than this remains before the verification deadline.
-    pub verification_reminder_secs: i64,
-    /// New verification links one account may ask for per hour once blocked.
-    pub verification_resends_per_hour: u64,
-    /// How long a password reset link works.
-    pub reset_link_secs: i64,
-    /// Password reset requests per hour for one address (whether or not it has an account).
-    pub reset_requests_per_address_per_hour: u64,
-    /// Password reset requests per hour from one client IP.
-    pub reset_requests_per_ip_per_hour: u64,
-}
-
-impl Default for OnboardingConfig {
-    fn default() -> Self {
-        OnboardingConfig {
-            verification_reminder_secs: 6 * 3600,
-            verification_resends_per_hour: 3,
-            reset_link_secs: 1800,
-            reset_requests_per_address_per_hour: 3,
-            reset_requests_per_ip_per_hour: 20,
-        }
-    }
-}
-
-/// Who must sign in with two factors, besides those who chose to and deployments that require it.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct MfaConfig {
-    /// Roles that always need a second factor (clinicians and admins by default).
-    pub required_roles: Vec<crate::accounts::Role>,
-}
-
-impl Default for MfaConfig {
-    fn default() -> Self {
-        MfaConfig { required_roles: vec![crate::accounts::Role::Clinician, crate::accounts::Role::Admin] }
-    }
-}
-
-impl Default for SessionConfig {
-    fn default() -> Self {
-        SessionConfig {
-            lifetime_secs: 12 * 3600,
-            idle_secs: 3600,
-            login_transaction_secs: 1800,
-            code_secs: 60,
-        }
-    }
-}
-
-impl Default for LoginConfig {
-    fn default() -> Self {
-        LoginConfig { max_failures: 10, lock_secs: 900, per_ip_per_minute: 30, per_account_per_minute: 10 }
-    }
-}
-
-/// Delivery of back-channel logout tokens to relying parties.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct BackchannelConfig {
-    /// How often each node looks for deliveries that are due again.
-    pub poll_millis: u64,
-    /// Attempts before a delivery is given up as failed.
-    pub max_attempts: i64,
-    /// How long one POST to a relying party may take.
-    pub timeout_secs: u64,
-}
-
-impl Default for BackchannelConfig {
-    fn default() -> Self {
-        BackchannelConfig { poll_millis: 1000, max_attempts: 8, timeout_secs: 5 }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum LogFormat {
-    Human,
-    Json,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct KeysConfig {
-    /// How long a new key is published in JWKS before it signs, so relying
-    /// parties that cache JWKS have seen it first.
-    pub publish_before_use_secs: i64,
-    /// How long a retired key stays published; at least the longest token lifetime.
-    pub retain_retired_secs: i64,
-    /// How often each node reloads keys from the durable store.
-    pub reload_secs: u64,
-    /// `Cache-Control: max-age` of the JWKS response.
-    pub jwks_max_age_secs: u64,
-}
-
+#[allow(clippy::expect_used, reason = "a constant URL")]
 impl Default for Config {
     fn default() -> Self {
         Config {
@@ -233,35 +99,31 @@ impl Default for Config {
             data_dir: PathBuf::from("data"),
             database_url: None,
             redis_url: None,
+            redis_cluster: false,
             redis_prefix: "careid:".into(),
             key_encryption_key: None,
             keys_dir: PathBuf::from("keys"),
             log_format: LogFormat::Human,
+            templates_dir: None,
             trusted_proxies: Vec::new(),
             outbound_ca_file: None,
+            outbound_allowed_networks: Vec::new(),
+            http: HttpConfig::default(),
             keys: KeysConfig::default(),
             passwords: PasswordConfig::default(),
             session: SessionConfig::default(),
             login: LoginConfig::default(),
             backchannel: BackchannelConfig::default(),
+            par: ParConfig::default(),
+            dpop: DpopConfig::default(),
             smtp: SmtpConfig::default(),
             onboarding: OnboardingConfig::default(),
             sms: SmsConfig::default(),
             mfa: MfaConfig::default(),
             passkeys: PasskeyConfig::default(),
             clients: Vec::new(),
+            apis: Vec::new(),
             deployments: Vec::new(),
-        }
-    }
-}
-
-impl Default for KeysConfig {
-    fn default() -> Self {
-        KeysConfig {
-            publish_before_use_secs: 600,
-            retain_retired_secs: 86_400,
-            reload_secs: 30,
-            jwks_max_age_secs: 300,
         }
     }
 }
@@ -301,11 +163,22 @@ impl Config {
                 )));
             }
         }
-        if let Some(url) = &self.redis_url {
-            let parsed = Url::parse(url).map_err(|e| ConfigError(format!("redis_url: not a URL: {e}")))?;
-            if !matches!(parsed.scheme(), "redis" | "rediss") {
-                return Err(ConfigError("redis_url: use redis://… or rediss://…".into()));
+        if let Some(urls) = &self.redis_url {
+            let urls: Vec<&str> = urls.split(',').map(str::trim).filter(|u| !u.is_empty()).collect();
+            if urls.len() != 1 && !self.redis_cluster {
+                return Err(ConfigError(
+                    "redis_url: one URL (several only with redis_cluster = true)".into(),
+                ));
             }
+            for url in urls {
+                let parsed =
+                    Url::parse(url).map_err(|e| ConfigError(format!("redis_url: not a URL: {e}")))?;
+                if !matches!(parsed.scheme(), "redis" | "rediss") {
+                    return Err(ConfigError("redis_url: use redis://… or rediss://…".into()));
+                }
+            }
+        } else if self.redis_cluster {
+            return Err(ConfigError("redis_cluster: needs redis_url, the cluster's seed nodes".into()));
         }
         if let Some(kek) = &self.key_encryption_key {
             crate::crypto::seal::decode_kek(kek.expose())
@@ -349,10 +222,14 @@ impl Config {
         if self.smtp.password.is_some() && self.smtp.username.is_none() {
             return Err(ConfigError("smtp.password: set smtp.username too".into()));
         }
+        if self.smtp.give_up_after_secs <= 0 {
+            return Err(ConfigError("smtp.give_up_after_secs: must be positive".into()));
+        }
         let sms = &self.sms;
         if sms.max_failures < 1 || sms.lock_secs < 1 {
             return Err(ConfigError("sms: max_failures and lock_secs must be positive".into()));
         }
+        self.http.validate().map_err(ConfigError)?;
         self.passkeys.relying_party(&self.issuer).map_err(ConfigError)?;
         let o = &self.onboarding;
         if o.verification_reminder_secs < 0 || o.reset_link_secs <= 0 {
@@ -466,6 +343,54 @@ mod tests {
             jail.set_env("CAREID_LISTEN", "127.0.0.1:9999");
             let config = Config::load(None).map_err(|e| e.0)?;
             assert_eq!(config.listen.port(), 9999);
+            Ok(())
+        });
+    }
+
+    #[test]
+    #[allow(clippy::result_large_err)] // figment's Jail wants its own error type
+    fn outbound_allowed_networks_come_as_a_comma_separated_variable() {
+        figment::Jail::expect_with(|jail| {
+            jail.set_env("CAREID_OUTBOUND_ALLOWED_NETWORKS", "127.0.0.0/8, ::1/128,10.1.2.3");
+            let config = Config::load(None).map_err(|e| e.0)?;
+            let nets: Vec<String> = config.outbound_allowed_networks.iter().map(|n| n.to_string()).collect();
+            assert_eq!(nets, ["127.0.0.0/8", "::1/128", "10.1.2.3/32"]);
+            jail.set_env("CAREID_OUTBOUND_ALLOWED_NETWORKS", "10.0.0.0/8, intranet");
+            let error = Config::load(None).unwrap_err().0;
+            assert!(error.starts_with("outbound_allowed_networks:") && error.contains("intranet"), "{error}");
+            Ok(())
+        });
+    }
+
+    #[test]
+    #[allow(clippy::result_large_err)] // figment's Jail wants its own error type
+    fn undelivered_email_is_given_up_after_a_day_unless_configured() {
+        figment::Jail::expect_with(|jail| {
+            assert_eq!(Config::load(None).map_err(|e| e.0)?.smtp.give_up_after_secs, 24 * 3600);
+            jail.set_env("CAREID_SMTP__GIVE_UP_AFTER_SECS", "0");
+            let err = Config::load(None).unwrap_err().0;
+            assert!(err.contains("smtp.give_up_after_secs"), "{err}");
+            jail.set_env("CAREID_SMTP__GIVE_UP_AFTER_SECS", "3600");
+            assert_eq!(Config::load(None).map_err(|e| e.0)?.smtp.give_up_after_secs, 3600);
+            Ok(())
+        });
+    }
+
+    #[test]
+    #[allow(clippy::result_large_err)] // figment's Jail wants its own error type
+    fn lists_come_from_the_environment_comma_separated() {
+        figment::Jail::expect_with(|jail| {
+            jail.set_env("CAREID_MFA__REQUIRED_ROLES", "admin,clinician");
+            jail.set_env("CAREID_PASSKEYS__APPLE_APP_IDS", "ABCDE12345.com.example.app");
+            let config = Config::load(None).map_err(|e| e.0)?;
+            assert_eq!(
+                config.mfa.required_roles,
+                [crate::people::Role::Admin, crate::people::Role::Clinician]
+            );
+            assert_eq!(config.passkeys.apple_app_ids, ["ABCDE12345.com.example.app"]);
+            jail.set_env("CAREID_MFA__REQUIRED_ROLES", "admin,nurse");
+            let error = Config::load(None).unwrap_err().0;
+            assert!(error.contains("mfa.required_roles") && error.contains("nurse"), "{error}");
             Ok(())
         });
     }

@@ -4,20 +4,28 @@
 //! the integration tests both start careid through it.
 
 pub mod account;
-pub mod accounts;
 pub mod admin;
+pub mod apis;
+pub mod app;
 pub mod audit;
+pub mod brand;
 pub mod clients;
 pub mod clock;
 pub mod config;
 pub mod crypto;
 pub mod ephemeral;
 pub mod factors;
+pub mod i18n;
+pub mod limits;
 pub mod login;
 pub mod notify;
 pub mod oidc;
 pub mod onboarding;
+pub mod openapi;
+pub mod outbound;
+pub mod people;
 pub mod secret;
+pub mod serde_lists;
 pub mod store;
 pub mod telemetry;
 pub mod web;
@@ -31,7 +39,6 @@ use metrics_exporter_prometheus::PrometheusHandle;
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
-use crate::accounts::password::PasswordHasherPool;
 use crate::clients::registry::RegistryError;
 use crate::clients::secret::SecretHasher;
 use crate::clock::Clock;
@@ -39,6 +46,7 @@ use crate::config::Config;
 use crate::crypto::{KeyMaterial, Keyring, KeyringError, Sealer};
 use crate::ephemeral::Ephemeral;
 use crate::onboarding::deployments::DeploymentError;
+use crate::people::password::PasswordHasherPool;
 use crate::store::Store;
 
 /// Everything a request handler may need; cheap to clone.
@@ -48,14 +56,16 @@ pub struct Services {
     pub config: Config,
     pub passwords: PasswordHasherPool,
     pub secrets: SecretHasher,
-    /// Outbound HTTP (back-channel logout).
-    pub http: reqwest::Client,
+    /// Outbound HTTP (back-channel logout, SMS providers).
+    pub http: outbound::Http,
     pub templates: web::templates::Templates,
     pub email_templates: notify::email::EmailTemplates,
     /// Text messages (one-time codes).
     pub sms: factors::sms::Delivery,
     /// The WebAuthn relying party; `None` when the issuer's host is an IP address.
     pub passkeys: Option<factors::passkeys::Passkeys>,
+    /// Seals email bodies in the outbox (they carry single-use links).
+    pub outbox_seal: notify::outbox_seal::OutboxSeal,
     /// Wakes the email sender when a message is queued.
     pub mail_wakeup: Arc<tokio::sync::Notify>,
     pub store: Store,
@@ -66,6 +76,13 @@ pub struct Services {
     /// Wakes the back-channel logout worker when a delivery is queued, so it
     /// goes out at once instead of at the next poll.
     pub backchannel_wake: tokio::sync::Notify,
+    /// The web origins of browser apps, for CORS.
+    pub browser_origins: oidc::cors::BrowserOrigins,
+    /// DPoP nonces every node issues and accepts alike.
+    pub dpop_nonces: oidc::dpop::Nonces,
+    /// Discovery and the JWK Set, rendered once per key-set change.
+    pub published_discovery: web::published::Published<Vec<crypto::Alg>>,
+    pub published_jwks: web::published::Published<u64>,
 }
 
 /// Start-up choices that are not configuration: tests inject a clock and a
@@ -101,38 +118,52 @@ impl StartupError {
 pub async fn open_services(config: Config, options: Options) -> Result<Services, StartupError> {
     let kek = crypto::seal::load_kek(config.key_encryption_key.as_ref(), &config.keys_dir)
         .map_err(StartupError::Config)?;
-    let store = Store::connect(&config).await.map_err(StartupError::Unavailable)?;
-    store.migrate().await.map_err(|e| StartupError::Unavailable(e.to_string()))?;
-    let ephemeral = Ephemeral::connect(config.redis_url.as_deref(), &config.redis_prefix)
+    let store = Store::connect(config.database_url.as_deref(), &config.data_dir)
         .await
         .map_err(StartupError::Unavailable)?;
+    store.migrate().await.map_err(|e| StartupError::Unavailable(e.to_string()))?;
+    let ephemeral =
+        Ephemeral::connect(config.redis_url.as_deref(), config.redis_cluster, &config.redis_prefix)
+            .await
+            .map_err(StartupError::Unavailable)?;
     let secrets = SecretHasher::from_kek(&kek);
+    let outbox_seal = notify::outbox_seal::OutboxSeal::from_kek(&kek);
+    let dpop_nonces = oidc::dpop::Nonces::from_kek(&kek);
     let passwords = PasswordHasherPool::new(&config.passwords).map_err(StartupError::Config)?;
-    clients::registry::sync_declared(&store, &secrets, &config.clients, options.clock.now()).await.map_err(
+    let issuer = config.issuer_str();
+    apis::registry::sync_declared(&store, &secrets, &config.apis, issuer, options.clock.now())
+        .await
+        .map_err(|e| match e {
+            RegistryError::Invalid(msg) => StartupError::Config(format!("apis: {msg}")),
+            RegistryError::Store(e) => StartupError::Unavailable(e.to_string()),
+        })?;
+    // Deployments first: declared clients may serve them.
+    onboarding::deployments::sync_declared(&store, &config.deployments, options.clock.now()).await.map_err(
         |e| match e {
+            DeploymentError::Invalid(msg) => StartupError::Config(format!("deployments: {msg}")),
+            other => StartupError::Unavailable(other.to_string()),
+        },
+    )?;
+    let (declared, allowed) = (&config.clients, &config.outbound_allowed_networks);
+    clients::registry::sync_declared(&store, &secrets, declared, allowed, options.clock.now())
+        .await
+        .map_err(|e| match e {
             RegistryError::Invalid(msg) => StartupError::Config(format!("clients: {msg}")),
             RegistryError::Store(e) => StartupError::Unavailable(e.to_string()),
+        })?;
+    onboarding::deployments::check_declared_clients(&store, &config.deployments).await.map_err(
+        |e| match e {
+            DeploymentError::Invalid(msg) => StartupError::Config(format!("deployments: {msg}")),
+            other => StartupError::Unavailable(other.to_string()),
         },
     )?;
     account::register_account_client(&store, &secrets, config.url("/account/callback"), options.clock.now())
         .await
         .map_err(|e| StartupError::Unavailable(format!("account client: {e}")))?;
-    onboarding::deployments::sync_declared(&store, &config.deployments, options.clock.now()).await.map_err(
-        |e| match e {
-            DeploymentError::Invalid(msg) => StartupError::Config(format!("deployments: {msg}")),
-            DeploymentError::Store(e) => StartupError::Unavailable(e.to_string()),
-        },
+    let http = outbound::Http::with_cas(
+        config.outbound_ca_file.as_deref(),
+        config.outbound_allowed_networks.clone(),
     )?;
-    let mut http = reqwest::Client::builder()
-        .timeout(Duration::from_secs(10))
-        .redirect(reqwest::redirect::Policy::none())
-        .user_agent(concat!("careid/", env!("CARGO_PKG_VERSION")));
-    if let Some(path) = &config.outbound_ca_file {
-        for cert in outbound_cas(path).map_err(StartupError::Config)? {
-            http = http.add_root_certificate(cert);
-        }
-    }
-    let http = http.build().map_err(|e| StartupError::Unavailable(format!("HTTP client: {e}")))?;
     let keyring = Keyring::open(
         store.clone(),
         Sealer::new(&kek),
@@ -142,6 +173,10 @@ pub async fn open_services(config: Config, options: Options) -> Result<Services,
     )
     .await?;
     let sms = factors::sms::Delivery::from_config(&config.sms, &config.data_dir);
+    let overrides = config.templates_dir.as_deref();
+    let templates = web::templates::Templates::with_overrides(overrides).map_err(StartupError::Config)?;
+    let email_templates = notify::email::EmailTemplates::with_overrides(overrides.map(|d| d.join("email")))
+        .map_err(StartupError::Config)?;
     let passkeys = match config.passkeys.relying_party(&config.issuer).map_err(StartupError::Config)? {
         Some(rp) => Some(factors::passkeys::Passkeys::new(&rp).map_err(StartupError::Config)?),
         None => {
@@ -158,8 +193,9 @@ pub async fn open_services(config: Config, options: Options) -> Result<Services,
         passwords,
         secrets,
         http,
-        templates: web::templates::Templates::new(),
-        email_templates: notify::email::EmailTemplates::new(),
+        templates,
+        email_templates,
+        outbox_seal,
         mail_wakeup: Arc::new(tokio::sync::Notify::new()),
         store,
         ephemeral,
@@ -167,18 +203,11 @@ pub async fn open_services(config: Config, options: Options) -> Result<Services,
         clock: options.clock,
         metrics: telemetry::metrics_handle(),
         backchannel_wake: tokio::sync::Notify::new(),
+        browser_origins: oidc::cors::BrowserOrigins::default(),
+        dpop_nonces,
+        published_discovery: Default::default(),
+        published_jwks: Default::default(),
     })
-}
-
-/// The certificates of `outbound_ca_file`; at least one, or a configuration error.
-fn outbound_cas(path: &std::path::Path) -> Result<Vec<reqwest::Certificate>, String> {
-    let pem = std::fs::read(path).map_err(|e| format!("outbound_ca_file {}: {e}", path.display()))?;
-    let certs = reqwest::Certificate::from_pem_bundle(&pem)
-        .map_err(|e| format!("outbound_ca_file {}: {e}", path.display()))?;
-    if certs.is_empty() {
-        return Err(format!("outbound_ca_file {}: no PEM certificate in it", path.display()));
-    }
-    Ok(certs)
 }
 
 /// A started careid: its state, its router and its background work.
@@ -201,7 +230,7 @@ pub async fn build(config: Config, options: Options) -> Result<Careid, StartupEr
 
 impl Careid {
     pub fn router(&self) -> Router {
-        web::router(self.state.clone())
+        app::router(self.state.clone())
     }
 
     /// Serves until `shutdown` resolves, then lets in-flight requests finish.
@@ -210,8 +239,8 @@ impl Careid {
         listener: TcpListener,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
-        let app = self.router().into_make_service_with_connect_info::<std::net::SocketAddr>();
-        let result = axum::serve(listener, app).with_graceful_shutdown(shutdown).await;
+        let limits = self.state.config.http.clone();
+        let result = web::listener::serve(listener, self.router(), &limits, shutdown).await;
         self.state.store.close().await;
         result
     }

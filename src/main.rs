@@ -8,10 +8,13 @@ mod cli;
 
 fn main() -> ExitCode {
     let args = cli::Args::parse();
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .expect("cannot start the tokio runtime");
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("careid: cannot start the async runtime: {e}");
+            return ExitCode::from(1);
+        }
+    };
     match runtime.block_on(cli::run(args)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => {

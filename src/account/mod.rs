@@ -3,26 +3,33 @@
 //! its own authorization endpoint, as the internal public client
 //! `careid-account`, so there is one way to sign in.
 
+mod form;
 mod page;
 mod passkeys;
+mod password;
 mod phone;
+mod proof;
 mod recovery_codes;
 mod signin;
 mod two_step;
+mod view;
 
 use axum::Router;
 use axum::routing::{get, post};
 
 use crate::AppState;
 
-pub use signin::{ACCOUNT_CLIENT_ID, register_account_client, sign_in_path};
+pub use signin::{
+    ACCOUNT_CLIENT_ID, register_account_client, sign_in_path, sign_in_query, sign_in_query_then,
+};
 
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/account", get(page::show))
         .route("/account/callback", get(signin::callback))
         .route("/account/profile", post(page::update_profile))
-        .route("/account/password", post(page::change_password))
+        .route("/account/verify-email/resend", post(page::resend_verification))
+        .route("/account/password", post(password::change))
         .route("/account/sessions/end", post(page::end_session))
         .route("/account/phone", post(phone::change))
         .route("/account/phone/verify", post(phone::verify))

@@ -1,38 +1,41 @@
 //! Changing or removing the mobile number from the account page: both need the
-//! password again; a new number is saved only once a code sent to it is
-//! entered; removal is refused while two-step verification is on or required.
+//! password again and a fresh proof of the second factor the person has; a
+//! new number is saved only once a code sent to it is entered; removal is
+//! refused while two-step verification is on or required.
 //! Turning two-step verification off also waits for a code (to the current
 //! number), through the same pending code.
 
 use std::net::IpAddr;
-use std::time::Duration;
 
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::Response;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use super::page::{AccountForm, csrf, password_again, refuse};
+use super::form::AccountForm;
+use super::proof;
+use super::view::{csrf, refuse, refuse_at};
 use crate::AppState;
-use crate::accounts::User;
 use crate::audit::{self, Event, Origin};
 use crate::crypto::random;
+use crate::ephemeral::records::{self, Record};
 use crate::factors::phone::PhoneNumber;
 use crate::factors::sms::codes::{self, CodeError};
-use crate::login::policy;
+use crate::i18n::Arg;
 use crate::login::session::Current;
+use crate::login::{acr, policy};
 use crate::notify::sign_in_changed;
 use crate::oidc::authorize::respond::redirect;
+use crate::people::User;
 use crate::web::client_ip::ClientIp;
 use crate::web::pages::PageError;
 
 /// What the person is told when two-step verification goes off.
-pub(super) const TWO_STEP_OFF: &str = "Two-step verification was turned off for your account.";
+pub(super) const TWO_STEP_OFF: &str = "changed-two-step-off";
 
 /// Why it cannot go off.
-pub(super) const TWO_STEP_REQUIRED: &str =
-    "Your organisation requires two-step verification, so it cannot be turned off.";
+pub(super) const TWO_STEP_REQUIRED: &str = "two-step-required";
 
 /// What a right code confirms.
 #[derive(Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -51,9 +54,7 @@ struct Pending {
     purpose: Purpose,
 }
 
-fn pending_key(current: &Current) -> String {
-    format!("account:phone:{}", current.session.sid)
-}
+impl Record for Pending {}
 
 fn code_page(
     state: &AppState,
@@ -64,8 +65,16 @@ fn code_page(
 ) -> Response {
     let phone = PhoneNumber::parse(&pending.phone).map(|p| p.masked()).unwrap_or_default();
     let turning_off = pending.purpose == Purpose::TurnOffTwoStep;
-    let context = json!({ "csrf": csrf, "phone": phone, "error": error, "turning_off": turning_off });
-    state.templates.page(status, "account_phone_code.html", context)
+    let view = CodeView { csrf, phone, error, turning_off };
+    state.templates.page(status, "account_phone_code.html", view)
+}
+
+#[derive(Serialize)]
+struct CodeView<'a> {
+    csrf: &'a str,
+    phone: String,
+    error: Option<String>,
+    turning_off: bool,
 }
 
 /// Sends a code to `phone` for `purpose` and shows the page to enter it.
@@ -80,116 +89,98 @@ pub(super) async fn send_code(
 ) -> Result<Response, PageError> {
     let pending = Pending { challenge: random::token(24), phone: phone.e164().into(), purpose };
     codes::send(state, &pending.challenge, user, phone, ip, origin).await?;
-    let bytes = serde_json::to_vec(&pending).expect("serialising a pending code");
-    let ttl = Duration::from_secs(codes::LIFETIME_SECS as u64);
-    state.ephemeral.put(&pending_key(current), &bytes, ttl).await?;
+    records::ACCOUNT_PHONE_CODE.put(state, &current.session.sid, &pending).await?;
     Ok(code_page(state, &csrf(current), &pending, StatusCode::OK, None))
 }
 
-/// POST /account/phone: password and the new number; a code goes to the number.
+/// POST /account/phone: password and the new number; after a fresh proof of
+/// the factors the person already has, a code goes to the new number.
 pub async fn change(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
-    headers: HeaderMap,
-    AccountForm { current, user, params }: AccountForm,
-) -> Response {
-    let origin = Origin::from_request(ip, &headers);
-    let outcome = async {
-        let password = params.get("current_password").unwrap_or_default();
-        let parsed = if state.passwords.verify(password, user.password_hash.as_deref()).await {
-            PhoneNumber::parse(params.get("phone").unwrap_or_default()).map_err(|e| e.to_string())
-        } else {
-            Err("Your password is not right.".to_string())
-        };
-        let phone = match parsed {
-            Ok(phone) => phone,
-            Err(message) => {
-                return Ok(refuse(&state, &current, &user, &message).await);
-            }
-        };
-        send_code(&state, &current, &user, &phone, Purpose::NewNumber, ip, &origin).await
+    AccountForm { current, user, params, origin }: AccountForm,
+) -> Result<Response, PageError> {
+    if let Some(answer) =
+        proof::password_again(&state, &current, &user, &params, &origin, "phone_password").await?
+    {
+        return Ok(answer);
+    }
+    if let Some(page) =
+        proof::unless_fresh(&state, &current, proof::level_for(&state, &user, acr::Level::Mfa).await?)
+    {
+        return Ok(page);
+    }
+    let phone = match PhoneNumber::parse(params.get("phone").unwrap_or_default()) {
+        Ok(phone) => phone,
+        Err(e) => return Ok(refuse_at(&state, &current, &user, "new_phone", &e.to_string()).await),
     };
-    outcome.await.unwrap_or_else(|p| p.render(&state))
+    send_code(&state, &current, &user, &phone, Purpose::NewNumber, ip, &origin).await
 }
 
 /// POST /account/phone/verify: the code sent to the new number.
 pub async fn verify(
     State(state): State<AppState>,
-    ClientIp(ip): ClientIp,
-    headers: HeaderMap,
-    AccountForm { current, user, params }: AccountForm,
-) -> Response {
-    let origin = Origin::from_request(ip, &headers);
-    let outcome = async {
-        let bytes = state
-            .ephemeral
-            .get(&pending_key(&current))
-            .await?
-            .ok_or_else(|| PageError::from(CodeError::NoCode))?;
-        let pending: Pending =
-            serde_json::from_slice(&bytes).map_err(|_| PageError::from(CodeError::NoCode))?;
-        let phone = PhoneNumber::parse(&pending.phone).map_err(|_| PageError::from(CodeError::NoCode))?;
-        let input = params.get("code").unwrap_or_default();
-        match codes::verify(&state, &pending.challenge, &user, &pending.phone, input, &origin).await {
-            Ok(()) => {}
-            Err(CodeError::Wrong { remaining }) => {
-                let error = format!("That code is not right. You have {remaining} more tries.");
-                return Ok(code_page(
-                    &state,
-                    &csrf(&current),
-                    &pending,
-                    StatusCode::UNAUTHORIZED,
-                    Some(error),
-                ));
-            }
-            Err(e) => return Err(e.into()),
+    AccountForm { current, user, params, origin }: AccountForm,
+) -> Result<Response, PageError> {
+    let pending: Pending = records::ACCOUNT_PHONE_CODE
+        .load(&state, &current.session.sid)
+        .await?
+        .ok_or_else(|| PageError::from(CodeError::NoCode))?;
+    let phone = PhoneNumber::parse(&pending.phone).map_err(|_| PageError::from(CodeError::NoCode))?;
+    let input = params.get("code").unwrap_or_default();
+    match codes::verify(&state, &pending.challenge, &user, &pending.phone, input, &origin).await {
+        Ok(()) => {}
+        Err(CodeError::Wrong { remaining }) => {
+            let error = crate::i18n::text_with("sms-code-wrong", &[("remaining", remaining.into())]);
+            return Ok(code_page(&state, &csrf(&current), &pending, StatusCode::UNAUTHORIZED, Some(error)));
         }
-        state.ephemeral.delete(&pending_key(&current)).await?;
-        let now = state.clock.now();
-        let (event, what) = match pending.purpose {
-            Purpose::NewNumber => {
-                state.store.set_verified_phone(&user.id, phone.e164(), now).await?;
-                let event =
-                    Event { detail: Some(json!({ "phone": phone.masked() })), ..Event::new("phone.changed") };
-                (event, format!("Codes for signing in now go to the mobile number {}.", phone.masked()))
+        Err(e) => return Err(e.into()),
+    }
+    records::ACCOUNT_PHONE_CODE.delete(&state, &current.session.sid).await?;
+    let now = state.clock.now();
+    let (event, what, args) = match pending.purpose {
+        Purpose::NewNumber => {
+            state.store.set_verified_phone(&user.id, phone.e164(), now).await?;
+            let event =
+                Event { detail: Some(json!({ "phone": phone.masked() })), ..Event::new("phone.changed") };
+            (event, "changed-phone", vec![("phone", Arg::Text(phone.masked()))])
+        }
+        Purpose::TurnOffTwoStep => {
+            // The policy may have changed while the code was on its way.
+            if policy::policy_requires(&state, &user).await? {
+                return Ok(refuse(&state, &current, &user, &crate::i18n::text(TWO_STEP_REQUIRED)).await);
             }
-            Purpose::TurnOffTwoStep => {
-                // The policy may have changed while the code was on its way.
-                if policy::policy_requires(&state, &user).await? {
-                    return Ok(refuse(&state, &current, &user, TWO_STEP_REQUIRED).await);
-                }
-                state.store.set_two_step(&user.id, false, now).await?;
-                (Event::new("two_step.disabled"), TWO_STEP_OFF.to_string())
-            }
-        };
-        audit::record(&state, Event { subject: Some(&user.id), ..event }, &origin).await;
-        sign_in_changed::tell(&state, &user, &what).await;
-        Ok::<_, PageError>(redirect("/account"))
+            state.store.set_two_step(&user.id, false, now).await?;
+            (Event::new("two_step.disabled"), TWO_STEP_OFF, Vec::new())
+        }
     };
-    outcome.await.unwrap_or_else(|p| p.render(&state))
+    audit::record(&state, Event { subject: Some(&user.id), ..event }, &origin).await;
+    sign_in_changed::tell(&state, &user, what, &args).await;
+    Ok(redirect("/account"))
 }
 
-/// POST /account/phone/remove: password; refused while two steps are on or required.
+/// POST /account/phone/remove: password and a fresh second factor; refused
+/// while two steps are on or required.
 pub async fn remove(
     State(state): State<AppState>,
-    ClientIp(ip): ClientIp,
-    headers: HeaderMap,
-    AccountForm { current, user, params }: AccountForm,
-) -> Response {
-    let origin = Origin::from_request(ip, &headers);
-    let outcome = async {
-        if policy::user_requires(&state, &user).await? {
-            let message = "Two-step verification needs your mobile number, so it cannot be removed.";
-            return Ok(refuse(&state, &current, &user, message).await);
-        }
-        if let Err(page) = password_again(&state, &current, &user, &params).await {
-            return Ok(page);
-        }
-        state.store.clear_phone(&user.id, state.clock.now()).await?;
-        audit::record(&state, Event { subject: Some(&user.id), ..Event::new("phone.removed") }, &origin)
-            .await;
-        sign_in_changed::tell(&state, &user, "The mobile number was removed from your account.").await;
-        Ok::<_, PageError>(redirect("/account"))
-    };
-    outcome.await.unwrap_or_else(|p| p.render(&state))
+    AccountForm { current, user, params, origin }: AccountForm,
+) -> Result<Response, PageError> {
+    if policy::user_requires(&state, &user).await? {
+        let message = &crate::i18n::text("account-phone-needed");
+        return Ok(refuse(&state, &current, &user, message).await);
+    }
+    if let Some(answer) =
+        proof::password_again(&state, &current, &user, &params, &origin, "remove_password").await?
+    {
+        return Ok(answer);
+    }
+    if let Some(page) =
+        proof::unless_fresh(&state, &current, proof::level_for(&state, &user, acr::Level::Mfa).await?)
+    {
+        return Ok(page);
+    }
+    state.store.clear_phone(&user.id, state.clock.now()).await?;
+    audit::record(&state, Event { subject: Some(&user.id), ..Event::new("phone.removed") }, &origin).await;
+    sign_in_changed::tell(&state, &user, "changed-phone-removed", &[]).await;
+    Ok(redirect("/account"))
 }

@@ -1,6 +1,6 @@
 //! Signing in to the account pages through the authorization endpoint.
 
-use axum::extract::{Query, State};
+use axum::extract::Query;
 use axum::response::Response;
 use serde::Deserialize;
 
@@ -8,10 +8,11 @@ use crate::AppState;
 use crate::clients::ClientSpec;
 use crate::clients::registry::{self, RegistryError};
 use crate::crypto::random;
+use crate::login::acr::Level;
 use crate::oidc::authorize::respond::redirect;
 use crate::web::pages::PageError;
 
-pub const ACCOUNT_CLIENT_ID: &str = "careid-account";
+pub use crate::clients::ACCOUNT_CLIENT_ID;
 const CALLBACK: &str = "/account/callback";
 
 /// Creates or refreshes the internal client at start (its redirect URI follows the issuer).
@@ -29,9 +30,11 @@ pub async fn register_account_client(
         redirect_uris: vec![issuer_url],
         grant_types: Some(vec!["authorization_code".into()]),
         allowed_scopes: Some(vec!["openid".into()]),
+        // careid redeems its own codes server-side, within the same request flow.
+        require_dpop: Some(false),
         ..ClientSpec::default()
     };
-    registry::save(state_store, secrets, spec, false, now).await.map(drop)
+    registry::save(state_store, secrets, spec, false, &[], now).await.map(drop)
 }
 
 pub fn callback_url(state: &AppState) -> String {
@@ -46,13 +49,14 @@ pub fn sign_in(state: &AppState) -> Response {
 /// Sends a signed-in person through the second step (enrolling a number if
 /// they have none), coming back to /account.
 pub fn step_up(state: &AppState) -> Response {
-    redirect(&authorize_path(state, Some(crate::login::acr::MFA), None))
+    redirect(&authorize_path(state, Some(Level::Mfa.as_str()), None))
 }
 
-/// Where a signed-in person signs in again (a fresh verification before a
-/// sensitive change), coming back to /account.
-pub fn reverify_path(state: &AppState) -> String {
-    authorize_path(state, None, Some("login"))
+/// Where a signed-in person signs in again, reaching `level` (a fresh proof
+/// before a change to a factor), coming back to /account.
+pub fn reverify_path(state: &AppState, level: Level) -> String {
+    let acr_values = (level != Level::Password).then_some(level.as_str());
+    authorize_path(state, acr_values, Some("login"))
 }
 
 /// Where a person without a session signs in, coming back to /account.
@@ -60,7 +64,34 @@ pub fn sign_in_path(state: &AppState) -> String {
     authorize_path(state, None, None)
 }
 
+/// The query of the authorization request that signs a person in to the account pages.
+pub fn sign_in_query(state: &AppState) -> String {
+    authorize_query(state, None, None)
+}
+
+/// As [`sign_in_query`], going on to client `then` (`/start/{then}`) instead
+/// of the account page once signed in: how a new account that must first set
+/// up a factor still ends at the client its invitation leads to.
+pub fn sign_in_query_then(state: &AppState, then: Option<&str>) -> String {
+    let mut query = authorize_query(state, None, None);
+    if let Some(client) = then {
+        let mut state_param = url::form_urlencoded::Serializer::new(String::new());
+        state_param.append_pair("state", &format!("{START_PREFIX}{client}"));
+        query = format!("{query}&{}", state_param.finish());
+    }
+    query
+}
+
+/// The `state` of an account sign-in that goes on to a client: anyone can
+/// write one, and it leads only to `/start/{client}`, which reaches nothing
+/// but a registered client's registered addresses.
+const START_PREFIX: &str = "start:";
+
 fn authorize_path(state: &AppState, acr_values: Option<&str>, prompt: Option<&str>) -> String {
+    format!("/authorize?{}", authorize_query(state, acr_values, prompt))
+}
+
+fn authorize_query(state: &AppState, acr_values: Option<&str>, prompt: Option<&str>) -> String {
     // The code is never redeemed: signing in is what the account pages need,
     // and the session cookie carries it. PKCE is required of public clients,
     // so the request carries a challenge nobody holds the verifier of.
@@ -78,17 +109,23 @@ fn authorize_path(state: &AppState, acr_values: Option<&str>, prompt: Option<&st
     if let Some(prompt) = prompt {
         query.append_pair("prompt", prompt);
     }
-    format!("/authorize?{}", query.finish())
+    query.finish()
 }
 
 #[derive(Deserialize)]
 pub struct CallbackQuery {
     error: Option<String>,
+    state: Option<String>,
 }
 
-pub async fn callback(State(state): State<AppState>, Query(q): Query<CallbackQuery>) -> Response {
-    match q.error {
-        None => redirect("/account"),
-        Some(_) => PageError::bad_request("Signing in to your account did not complete.").render(&state),
+pub async fn callback(Query(q): Query<CallbackQuery>) -> Result<Response, PageError> {
+    let then = q.state.as_deref().and_then(|s| s.strip_prefix(START_PREFIX)).filter(|c| !c.is_empty());
+    match (q.error, then) {
+        (None, Some(client)) => {
+            let id: String = url::form_urlencoded::byte_serialize(client.as_bytes()).collect();
+            Ok(redirect(&format!("/start/{id}")))
+        }
+        (None, None) => Ok(redirect("/account")),
+        (Some(_), _) => Err(PageError::bad_request(crate::i18n::text("account-sign-in-incomplete"))),
     }
 }

@@ -1,71 +1,69 @@
-//! `/api/admin`: what an administrator of a deployment may change over HTTP,
-//! with an access token carrying `careid:admin` issued to them after a
-//! two-factor sign-in (RFC 9470 step-up otherwise): the deployment's sign-in
-//! policy, and resetting or unlocking a member's second factors. The operator
-//! does the same with `careid deployments update` and `careid users reset-mfa`
-//! / `unlock`.
+//! `/api/admin`: the Admin Portal's API (deployments, members and their
+//! sessions, invitations, clients, the policy answer, audit). Every call needs an access token
+//! with `careid:admin` from a two-factor sign-in, held by an administrator
+//! (their own deployment) or a platform operator (every deployment); errors
+//! are RFC 9457 problem details, lists are paged by cursor, resources carry
+//! an ETag and updates need `If-Match`. The CLI calls the same domain
+//! functions.
 
+mod audit;
+mod caller;
+mod clients;
+mod deployments;
+mod input;
+mod invitations;
+mod members;
+mod page;
 mod policy;
+pub mod problem;
+mod sessions;
 mod users;
 
-use axum::Router;
-use axum::extract::FromRequestParts;
-use axum::http::request::Parts;
-use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::Response;
-use axum::routing::{get, post};
+use axum::routing::any;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::AppState;
-use crate::accounts::{Role, User};
-use crate::login::acr;
-use crate::web::bearer::BearerUser;
-use crate::web::json_error;
+use problem::Problem;
 
 pub const SCOPE: &str = "careid:admin";
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/admin/deployment", get(policy::show).patch(policy::update))
-        .route("/api/admin/users/{id}/reset-mfa", post(users::reset_mfa))
-        .route("/api/admin/users/{id}/unlock", post(users::unlock))
+/// Schemas only query parameters name (the paths collect the rest).
+#[derive(utoipa::OpenApi)]
+#[openapi(components(schemas(members::MemberStatus, invitations::InvitationStatus, crate::people::Role)))]
+struct QuerySchemas;
+
+/// The admin API's routes, each with its OpenAPI path.
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(<QuerySchemas as utoipa::OpenApi>::openapi())
+        .routes(routes!(deployments::show_own, deployments::update_own))
+        .routes(routes!(deployments::list, deployments::create))
+        .routes(routes!(deployments::show, deployments::update))
+        .routes(routes!(members::list))
+        .routes(routes!(members::show, members::update))
+        .routes(routes!(members::disable))
+        .routes(routes!(members::enable))
+        .routes(routes!(members::reset_second_factors))
+        .routes(routes!(members::unlock))
+        .routes(routes!(members::resend_verification))
+        .routes(routes!(sessions::list, sessions::end_all))
+        .routes(routes!(sessions::end_one))
+        .routes(routes!(invitations::list, invitations::create))
+        .routes(routes!(invitations::show))
+        .routes(routes!(invitations::resend))
+        .routes(routes!(invitations::revoke))
+        .routes(routes!(audit::list))
+        .routes(routes!(audit::export))
+        .routes(routes!(clients::list, clients::create))
+        .routes(routes!(clients::show, clients::update, clients::remove))
+        .routes(routes!(clients::rotate_secret))
+        .routes(routes!(policy::explain))
+        .routes(routes!(users::reset_mfa))
+        .routes(routes!(users::unlock))
+        .route("/api/admin/{*rest}", any(no_such_resource))
 }
 
-/// An administrator calling with `careid:admin` from a two-factor sign-in;
-/// they act on their own deployment only.
-pub struct Admin(pub User);
-
-impl FromRequestParts<AppState> for Admin {
-    type Rejection = Response;
-
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
-        let caller = BearerUser::from_request_parts(parts, state).await?;
-        caller.require(SCOPE)?;
-        if caller.user.role() != Some(Role::Admin) {
-            return Err(json_error(
-                StatusCode::FORBIDDEN,
-                "forbidden",
-                "only administrators may use this API",
-            ));
-        }
-        if !caller.acr.as_deref().is_some_and(crate::login::policy::is_multi_factor) {
-            return Err(step_up_required());
-        }
-        Ok(Admin(caller.user))
-    }
-}
-
-/// RFC 9470: a token from a password-only sign-in is not enough to change
-/// security policy; the client sends the administrator back to `/authorize`
-/// with the `acr_values` named here and tries again with the new token.
-fn step_up_required() -> Response {
-    let why = "administration needs a sign-in with two factors";
-    let mut response = json_error(StatusCode::UNAUTHORIZED, "insufficient_user_authentication", why);
-    let challenge = format!(
-        "Bearer error=\"insufficient_user_authentication\", error_description=\"{why}\", acr_values=\"{}\"",
-        acr::MFA
-    );
-    if let Ok(value) = HeaderValue::from_str(&challenge) {
-        response.headers_mut().insert(header::WWW_AUTHENTICATE, value);
-    }
-    response
+/// Any other path under `/api/admin` (the routes above win over this one).
+async fn no_such_resource() -> Problem {
+    Problem::not_found("resource")
 }

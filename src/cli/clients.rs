@@ -5,10 +5,11 @@ use std::path::{Path, PathBuf};
 use clap::{Args, Subcommand};
 
 use careid::Services;
-use careid::accounts::Role;
-use careid::clients::registry;
+use careid::audit::Origin;
+use careid::clients::administration::{self, ClientError};
 use careid::clients::{AuthMethod, Client, ClientSpec};
 use careid::crypto::Alg;
+use careid::people::Role;
 use careid::secret::Secret;
 
 use super::keys::parse_alg;
@@ -85,10 +86,16 @@ pub struct Fields {
     /// The client's public keys (a JSON JWKS), for private_key_jwt.
     #[arg(long, value_name = "FILE")]
     jwks_file: Option<PathBuf>,
+    /// Matched exactly: no wildcards (*).
     #[arg(long = "redirect-uri", value_name = "URI")]
     redirect_uris: Vec<String>,
+    /// Matched exactly: no wildcards (*).
     #[arg(long = "post-logout-redirect-uri", value_name = "URI")]
     post_logout_redirect_uris: Vec<String>,
+    /// Public clients: a web origin (https://app.example) whose browser code may call
+    /// /token, /userinfo and /revoke (CORS); default: the origins of the redirect URIs.
+    #[arg(long = "allowed-origin", value_name = "ORIGIN")]
+    allowed_origins: Vec<String>,
     /// authorization_code, refresh_token, client_credentials.
     #[arg(long = "grant-type", value_name = "GRANT")]
     grant_types: Vec<String>,
@@ -98,6 +105,9 @@ pub struct Fields {
     /// Only these roles may sign in (default: every role).
     #[arg(long = "allowed-role", value_name = "ROLE", value_parser = Role::parse)]
     allowed_roles: Vec<Role>,
+    /// Only members of this deployment may sign in (repeatable; default: every deployment).
+    #[arg(long = "deployment", value_name = "ID")]
+    deployments: Vec<String>,
     #[arg(long, value_parser = parse_alg)]
     id_token_alg: Option<Alg>,
     /// Operated by the platform itself: no consent screen.
@@ -106,6 +116,7 @@ pub struct Fields {
     /// Ask people to accept the deployment's current terms and disclaimer before returning.
     #[arg(long)]
     require_terms: bool,
+    /// Not on an internal address unless outbound_allowed_networks allows it.
     #[arg(long, value_name = "URI")]
     backchannel_logout_uri: Option<String>,
     #[arg(long, value_name = "SECS")]
@@ -116,6 +127,23 @@ pub struct Fields {
     refresh_token_ttl: Option<i64>,
     #[arg(long, value_name = "SECS")]
     refresh_grace_secs: Option<i64>,
+    /// Accept authorization requests only through /par (RFC 9126).
+    #[arg(long)]
+    require_pushed_authorization_requests: bool,
+    /// Refuse token requests without a DPoP proof (RFC 9449); new public clients default to it.
+    #[arg(long)]
+    require_dpop: bool,
+    /// Accept bearer tokens from this client too (a public client's default is DPoP).
+    #[arg(long, conflicts_with = "require_dpop")]
+    no_require_dpop: bool,
+
+    /// The API (its id) the client's access tokens are for when a request names none.
+    #[arg(long, value_name = "URI")]
+    default_resource: Option<String>,
+    /// OIDC third-party-initiated login: where careid sends a person to sign in
+    /// here once their sign-up is done (https, or http on loopback).
+    #[arg(long, value_name = "URI")]
+    initiate_login_uri: Option<String>,
 }
 
 /// What `update` can turn off, which the flags of [`Fields`] cannot say.
@@ -129,9 +157,23 @@ pub struct Switches {
     clear_backchannel_logout_uri: bool,
     #[arg(long, conflicts_with = "post_logout_redirect_uris")]
     clear_post_logout_redirect_uris: bool,
+    /// Go back to the origins of the redirect URIs.
+    #[arg(long, conflicts_with = "allowed_origins")]
+    clear_allowed_origins: bool,
     /// Let every role sign in.
     #[arg(long, conflicts_with = "allowed_roles")]
     clear_allowed_roles: bool,
+    /// Serve every deployment.
+    #[arg(long, conflicts_with = "deployments")]
+    clear_deployments: bool,
+    #[arg(long, conflicts_with = "require_pushed_authorization_requests")]
+    no_require_pushed_authorization_requests: bool,
+
+    /// Tokens are for careid unless a request names an API.
+    #[arg(long, conflicts_with = "default_resource")]
+    clear_default_resource: bool,
+    #[arg(long, conflicts_with = "initiate_login_uri")]
+    clear_initiate_login_uri: bool,
 }
 
 impl Fields {
@@ -143,6 +185,7 @@ impl Fields {
         };
         replace(&mut spec.redirect_uris, self.redirect_uris);
         replace(&mut spec.post_logout_redirect_uris, self.post_logout_redirect_uris);
+        replace(&mut spec.allowed_origins, self.allowed_origins);
         if !self.grant_types.is_empty() {
             spec.grant_types = Some(self.grant_types);
         }
@@ -152,6 +195,7 @@ impl Fields {
         if !self.allowed_roles.is_empty() {
             spec.allowed_roles = self.allowed_roles;
         }
+        replace(&mut spec.deployments, self.deployments);
         if let Some(file) = self.jwks_file {
             spec.jwks = Some(read_jwks(&file)?);
         }
@@ -159,11 +203,17 @@ impl Fields {
         spec.id_token_alg = self.id_token_alg.or(spec.id_token_alg);
         spec.first_party |= self.first_party;
         spec.require_terms |= self.require_terms;
+        spec.require_pushed_authorization_requests |= self.require_pushed_authorization_requests;
+        if self.require_dpop || self.no_require_dpop {
+            spec.require_dpop = Some(self.require_dpop);
+        }
         spec.backchannel_logout_uri = self.backchannel_logout_uri.or(spec.backchannel_logout_uri.take());
         spec.access_token_ttl = self.access_token_ttl.or(spec.access_token_ttl);
         spec.id_token_ttl = self.id_token_ttl.or(spec.id_token_ttl);
         spec.refresh_token_ttl = self.refresh_token_ttl.or(spec.refresh_token_ttl);
         spec.refresh_grace_secs = self.refresh_grace_secs.or(spec.refresh_grace_secs);
+        spec.default_resource = self.default_resource.or(spec.default_resource.take());
+        spec.initiate_login_uri = self.initiate_login_uri.or(spec.initiate_login_uri.take());
         Ok(())
     }
 }
@@ -182,13 +232,28 @@ impl Switches {
         if self.clear_post_logout_redirect_uris {
             spec.post_logout_redirect_uris.clear();
         }
+        if self.clear_allowed_origins {
+            spec.allowed_origins.clear();
+        }
         if self.clear_allowed_roles {
             spec.allowed_roles.clear();
+        }
+        if self.clear_deployments {
+            spec.deployments.clear();
+        }
+        if self.no_require_pushed_authorization_requests {
+            spec.require_pushed_authorization_requests = false;
+        }
+        if self.clear_default_resource {
+            spec.default_resource = None;
+        }
+        if self.clear_initiate_login_uri {
+            spec.initiate_login_uri = None;
         }
     }
 }
 
-fn read_jwks(file: &Path) -> Result<serde_json::Value, Failure> {
+pub(super) fn read_jwks(file: &Path) -> Result<serde_json::Value, Failure> {
     let text = std::fs::read_to_string(file)
         .map_err(|e| Failure::new(1, format!("cannot read {}: {e}", file.display())))?;
     serde_json::from_str(&text).map_err(|e| Failure::new(1, format!("{}: not JSON: {e}", file.display())))
@@ -196,6 +261,12 @@ fn read_jwks(file: &Path) -> Result<serde_json::Value, Failure> {
 
 fn secret_from_stdin(wanted: bool) -> Result<Option<Secret>, Failure> {
     wanted.then(|| read_secret_line("client secret")).transpose()
+}
+
+impl From<ClientError> for Failure {
+    fn from(e: ClientError) -> Self {
+        Failure::new(1, e.to_string())
+    }
 }
 
 async fn existing(services: &Services, id: &str) -> Result<Client, Failure> {
@@ -207,7 +278,9 @@ fn print_secret(secret: &str) {
 }
 
 pub async fn run(services: Services, command: ClientsCommand) -> Result<(), Failure> {
-    let (store, hasher, now) = (&services.store, &services.secrets, services.clock.now());
+    let state = std::sync::Arc::new(services);
+    let store = &state.store;
+    let origin = Origin::default();
     match command {
         ClientsCommand::Add { id, name, public, secret_stdin, fields } => {
             let mut spec = ClientSpec { id, name, public, ..ClientSpec::default() };
@@ -216,7 +289,7 @@ pub async fn run(services: Services, command: ClientsCommand) -> Result<(), Fail
             if store.client(&spec.id).await?.is_some() {
                 return Err(Failure::new(1, format!("client {} already exists; use update", spec.id)));
             }
-            let (client, generated) = registry::save(store, hasher, spec, true, now).await?;
+            let (client, generated) = administration::create(&state, spec, None, &origin).await?;
             let kind = if client.public { "public" } else { "confidential" };
             println!("added client {} ({kind}, {})", client.id, client.auth_method.as_str());
             if let Some(secret) = generated {
@@ -224,40 +297,44 @@ pub async fn run(services: Services, command: ClientsCommand) -> Result<(), Fail
             }
         }
         ClientsCommand::List => {
-            println!("{:<24} {:<32} {:<12} {:<20} {:>9}", "ID", "NAME", "TYPE", "AUTH", "REDIRECTS");
+            let header = ("ID", "NAME", "TYPE", "AUTH", "REDIRECTS", "DEPLOYMENTS");
+            println!(
+                "{:<24} {:<32} {:<12} {:<20} {:>9} {}",
+                header.0, header.1, header.2, header.3, header.4, header.5
+            );
             for c in store.list_clients().await? {
                 let kind = if c.public { "public" } else { "confidential" };
                 let auth = c.auth_method.as_str();
-                println!("{:<24} {:<32} {kind:<12} {auth:<20} {:>9}", c.id, c.name, c.redirect_uris.len());
+                let served =
+                    if c.deployments.is_empty() { "all".to_string() } else { c.deployments.join(",") };
+                let redirects = c.redirect_uris.len();
+                println!("{:<24} {:<32} {kind:<12} {auth:<20} {redirects:>9} {served}", c.id, c.name);
             }
         }
         ClientsCommand::Show(target) => {
-            let client = existing(&services, &target.into_id()).await?;
+            let client = existing(&state, &target.into_id()).await?;
             let json = serde_json::to_string_pretty(&client).map_err(|e| Failure::new(1, e.to_string()))?;
             println!("{json}");
         }
         ClientsCommand::Update { target, name, secret_stdin, fields, off } => {
-            let mut spec = existing(&services, &target.into_id()).await?.to_spec();
+            let mut spec = existing(&state, &target.into_id()).await?.to_spec();
             spec.name = name.unwrap_or(spec.name);
             spec.secret = secret_from_stdin(secret_stdin)?;
             fields.apply(&mut spec)?;
             off.apply(&mut spec);
-            let (client, _) = registry::save(store, hasher, spec, false, now).await?;
+            let client = administration::update(&state, spec, None, None, &origin).await?;
             println!("updated client {}", client.id);
         }
         ClientsCommand::Remove(target) => {
             let id = target.into_id();
-            if !store.delete_client(&id).await? {
-                return Err(Failure::new(1, format!("no client {id:?}")));
-            }
+            administration::remove(&state, &id, None, &origin).await?;
             println!("removed client {id}");
         }
         ClientsCommand::RotateSecret { target, secret_stdin } => {
             let id = target.into_id();
             let supplied = secret_from_stdin(secret_stdin)?;
-            let shown =
-                registry::rotate_secret(store, hasher, &id, supplied.as_ref().map(Secret::expose), now)
-                    .await?;
+            let supplied = supplied.as_ref().map(Secret::expose);
+            let shown = administration::rotate_secret(&state, &id, supplied, None, &origin).await?;
             match shown {
                 Some(secret) => print_secret(&secret),
                 None => println!("client {id}: secret replaced"),

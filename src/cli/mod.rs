@@ -1,9 +1,11 @@
 //! Command-line interface: argument parsing and the subcommands.
 
+mod apis;
 mod clients;
 mod deployments;
 mod invite;
 mod keys;
+mod policy;
 mod serve;
 mod sessions;
 mod users;
@@ -12,10 +14,11 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
-use careid::accounts::registry::AccountError;
 use careid::clients::registry::RegistryError;
 use careid::config::Config;
 use careid::login::session::SessionError;
+use careid::people::membership::MemberError;
+use careid::people::registry::AccountError;
 use careid::secret::Secret;
 use careid::store::StoreError;
 use careid::{Options, Services, StartupError};
@@ -44,13 +47,19 @@ enum Command {
     /// Relying parties: add, list, show, update, remove, rotate-secret.
     #[command(subcommand)]
     Clients(clients::ClientsCommand),
-    /// Accounts: add, list, show, disable, enable, unlock, reset-mfa.
+    /// APIs (resource servers) and their scopes: add, list, show, update, remove.
+    #[command(subcommand)]
+    Apis(apis::ApisCommand),
+    /// Accounts: add, list, show, disable, enable, grant-operator, revoke-operator, unlock, reset-mfa.
     #[command(subcommand)]
     Users(users::UsersCommand),
     Invite(invite::InviteArgs),
-    /// Deployments (care programmes): add, list, show, update.
+    /// Deployments (care programmes), their policy and brand: add, list, show, update.
     #[command(subcommand)]
     Deployments(deployments::DeploymentsCommand),
+    /// Sign-in policy: explain what a person must present at a client, and why.
+    #[command(subcommand)]
+    Policy(policy::PolicyCommand),
 }
 
 /// A failed command: the line to print and the exit code.
@@ -75,7 +84,7 @@ macro_rules! exit_1_from {
         }
     )*};
 }
-exit_1_from!(StoreError, SessionError, RegistryError, AccountError);
+exit_1_from!(StoreError, SessionError, RegistryError, AccountError, MemberError);
 
 impl From<StartupError> for Failure {
     fn from(e: StartupError) -> Self {
@@ -89,7 +98,9 @@ pub async fn run(args: Args) -> Result<(), Failure> {
     match args.command.unwrap_or(Command::Serve) {
         Command::Serve => serve::run(config).await,
         Command::Migrate => {
-            let store = careid::store::Store::connect(&config).await.map_err(|e| Failure::new(1, e))?;
+            let store = careid::store::Store::connect(config.database_url.as_deref(), &config.data_dir)
+                .await
+                .map_err(|e| Failure::new(1, e))?;
             store.migrate().await.map_err(|e| Failure::new(1, e.to_string()))?;
             println!("migrations applied ({})", store.backend_name());
             Ok(())
@@ -97,9 +108,11 @@ pub async fn run(args: Args) -> Result<(), Failure> {
         Command::Sessions(args) => sessions::run(services(config).await?, args).await,
         Command::Keys(command) => keys::run(services(config).await?, command).await,
         Command::Clients(command) => clients::run(services(config).await?, command).await,
+        Command::Apis(command) => apis::run(services(config).await?, command).await,
         Command::Users(command) => users::run(services(config).await?, command).await,
         Command::Invite(args) => invite::run(services(config).await?, args).await,
         Command::Deployments(command) => deployments::run(services(config).await?, command).await,
+        Command::Policy(command) => policy::run(services(config).await?, command).await,
     }
 }
 

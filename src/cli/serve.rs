@@ -15,7 +15,7 @@ pub async fn run(config: Config) -> Result<(), Failure> {
     let careid = careid::build(config, Options::default()).await?;
     let state = careid.state.clone();
     let database = match &state.config.database_url {
-        Some(url) => careid::store::redact_url(url),
+        Some(url) => url.redacted(),
         None => state.config.data_dir.join("careid.db").display().to_string(),
     };
     tracing::info!(

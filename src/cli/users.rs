@@ -1,13 +1,14 @@
 //! `careid users`: create accounts and act on them from the command line.
 
 use clap::Subcommand;
-use serde::Serialize;
 
 use careid::Services;
-use careid::accounts::registry::{self, NewUserInput};
-use careid::accounts::{Email, Status, User};
 use careid::audit::Origin;
 use careid::factors::reset;
+use careid::people::membership;
+use careid::people::registry::{self, NewUserInput};
+use careid::people::view::AccountView;
+use careid::people::{Email, Status, User};
 
 use super::{Failure, read_secret_line};
 
@@ -25,7 +26,9 @@ pub enum UsersCommand {
         /// The deployment (care programme) the account belongs to.
         #[arg(long, default_value = "default")]
         deployment: String,
-        /// Read the password (8 to 128 characters) from the first line of stdin.
+        /// Read the password from the first line of stdin: at least 15 characters where it
+        /// may be the only factor, 8 where the role or deployment requires a second one
+        /// (`careid policy explain` says which).
         #[arg(long)]
         password_stdin: bool,
         /// The email address is known to belong to the person.
@@ -47,6 +50,11 @@ pub enum UsersCommand {
     Disable { email: String },
     /// Let a disabled account sign in again.
     Enable { email: String },
+    /// Make the account a platform operator: it manages every deployment
+    /// through the admin API (with an admin token from a two-factor sign-in).
+    GrantOperator { email: String },
+    /// Take the platform operator right away.
+    RevokeOperator { email: String },
     /// Clear failed sign-ins and wrong second-factor codes, and any lock they caused.
     Unlock { email: String },
     /// Forget the phone number, recovery codes and passkeys (a lost phone) and end the
@@ -63,69 +71,20 @@ async fn existing(services: &Services, email: &str) -> Result<User, Failure> {
         .ok_or_else(|| Failure::new(1, format!("no account {:?}", email.as_str())))
 }
 
-/// What `users show` prints: the account without its password hash.
-#[derive(Serialize)]
-struct UserView<'a> {
-    id: &'a str,
-    email: &'a str,
-    name: &'a str,
-    given_name: Option<&'a str>,
-    family_name: Option<&'a str>,
-    role: &'a str,
-    deployment: &'a str,
-    status: &'a str,
-    email_verified: bool,
-    phone_number: Option<&'a str>,
-    phone_verified: bool,
-    has_password: bool,
-    failed_logins: i64,
-    locked: bool,
-    locked_until: Option<i64>,
-    two_step_enabled: bool,
-    /// Wrong second-factor codes in a row, and the lock they caused.
-    second_step_failures: i64,
-    second_step_locked: bool,
-    second_step_locked_until: Option<i64>,
-    recovery_codes_left: i64,
-    passkeys: i64,
-    created_at: i64,
-    updated_at: i64,
-}
-
-impl<'a> UserView<'a> {
-    fn of(u: &'a User, now: i64, recovery_codes_left: i64, passkeys: i64) -> Self {
-        UserView {
-            id: &u.id,
-            email: &u.email,
-            name: &u.name,
-            given_name: u.given_name.as_deref(),
-            family_name: u.family_name.as_deref(),
-            role: &u.role,
-            deployment: &u.deployment_id,
-            status: &u.status,
-            email_verified: u.email_verified,
-            phone_number: u.phone_number.as_deref(),
-            phone_verified: u.phone_verified,
-            has_password: u.password_hash.is_some(),
-            failed_logins: u.failed_logins,
-            locked: u.is_locked(now),
-            locked_until: u.locked_until,
-            two_step_enabled: u.two_step_enabled,
-            second_step_failures: u.sms_failures,
-            second_step_locked: u.sms_locked_until.is_some_and(|until| until > now),
-            second_step_locked_until: u.sms_locked_until,
-            recovery_codes_left,
-            passkeys,
-            created_at: u.created_at,
-            updated_at: u.updated_at,
-        }
-    }
-}
-
-async fn set_status(services: &Services, email: &str, status: Status) -> Result<(), Failure> {
-    let user = existing(services, email).await?;
-    careid::accounts::registry::set_status(&services.store, &user.id, status, services.clock.now()).await?;
+async fn set_status(services: Services, email: &str, status: Status) -> Result<(), Failure> {
+    let user = existing(&services, email).await?;
+    let state = std::sync::Arc::new(services);
+    membership::set_status(&state, &user, status, None, &Origin::default()).await?;
     println!("{}: {}", user.email, status.as_str());
+    Ok(())
+}
+
+async fn set_operator(services: Services, email: &str, operator: bool) -> Result<(), Failure> {
+    let user = existing(&services, email).await?;
+    let state = std::sync::Arc::new(services);
+    membership::set_operator(&state, &user, operator, &Origin::default()).await?;
+    let now = if operator { "a platform operator" } else { "no longer a platform operator" };
+    println!("{}: {now}", user.email);
     Ok(())
 }
 
@@ -153,7 +112,7 @@ pub async fn run(services: Services, command: UsersCommand) -> Result<(), Failur
                 password,
                 email_verified,
             };
-            let user = registry::create_user(store, &services.passwords, input, now).await?;
+            let user = registry::create_user(&services, input, now).await?;
             let password = if user.password_hash.is_some() { "with a password" } else { "no password yet" };
             println!(
                 "added {} {} in {} ({password}) id {}",
@@ -176,18 +135,18 @@ pub async fn run(services: Services, command: UsersCommand) -> Result<(), Failur
         }
         UsersCommand::Show { email } => {
             let user = existing(&services, &email).await?;
-            let (_, recovery_codes_left) = store.recovery_code_counts(&user.id).await?;
-            let passkeys = store.passkey_count(&user.id).await?;
-            let json = serde_json::to_string_pretty(&UserView::of(&user, now, recovery_codes_left, passkeys))
-                .map_err(|e| Failure::new(1, e.to_string()))?;
+            let view = AccountView::load(store, &user, now).await?;
+            let json = serde_json::to_string_pretty(&view).map_err(|e| Failure::new(1, e.to_string()))?;
             println!("{json}");
         }
-        UsersCommand::Disable { email } => set_status(&services, &email, Status::Disabled).await?,
-        UsersCommand::Enable { email } => set_status(&services, &email, Status::Active).await?,
+        UsersCommand::Disable { email } => set_status(services, &email, Status::Disabled).await?,
+        UsersCommand::Enable { email } => set_status(services, &email, Status::Active).await?,
+        UsersCommand::GrantOperator { email } => set_operator(services, &email, true).await?,
+        UsersCommand::RevokeOperator { email } => set_operator(services, &email, false).await?,
         UsersCommand::Unlock { email } => {
             let user = existing(&services, &email).await?;
-            store.clear_login_failures(&user.id).await?;
-            store.clear_sms_failures(&user.id).await?;
+            let state = std::sync::Arc::new(services);
+            membership::unlock(&state, &user, None, &Origin::default()).await?;
             println!("{}: unlocked", user.email);
         }
         UsersCommand::ResetMfa { email } => {

@@ -1,72 +1,53 @@
 //! Relying parties: their registration, validated once so a bad client cannot exist.
 
+pub mod administration;
+mod auth_method;
+pub mod deployments;
+pub mod initiate_login;
+pub mod origins;
 pub mod redirect_uri;
 pub mod registry;
 pub mod secret;
 
 use serde::{Deserialize, Serialize};
 
-use crate::accounts::Role;
 use crate::crypto::Alg;
+use crate::people::{Role, User};
 
+pub use auth_method::AuthMethod;
 pub use redirect_uri::RedirectUri;
 
-/// How a client authenticates at the token, introspection and revocation endpoints.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum AuthMethod {
-    ClientSecretBasic,
-    ClientSecretPost,
-    PrivateKeyJwt,
-    None,
-}
-
-impl AuthMethod {
-    pub const ALL: [AuthMethod; 4] = [
-        AuthMethod::ClientSecretBasic,
-        AuthMethod::ClientSecretPost,
-        AuthMethod::PrivateKeyJwt,
-        AuthMethod::None,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            AuthMethod::ClientSecretBasic => "client_secret_basic",
-            AuthMethod::ClientSecretPost => "client_secret_post",
-            AuthMethod::PrivateKeyJwt => "private_key_jwt",
-            AuthMethod::None => "none",
-        }
-    }
-
-    pub fn parse(s: &str) -> Result<AuthMethod, String> {
-        AuthMethod::ALL.into_iter().find(|m| m.as_str() == s).ok_or_else(|| {
-            format!(
-                "unknown auth method {s:?} (client_secret_basic, client_secret_post, private_key_jwt, none)"
-            )
-        })
-    }
-}
+/// careid's own client, which signs people in to the account pages through
+/// `/authorize` with a request careid builds itself.
+pub const ACCOUNT_CLIENT_ID: &str = "careid-account";
 
 pub const GRANT_TYPES: [&str; 3] = ["authorization_code", "refresh_token", "client_credentials"];
 pub const SCOPES: [&str; 8] =
     ["openid", "profile", "email", "phone", "offline_access", "careid", "careid:invite", "careid:admin"];
 
 /// A client as stored; every field already validated.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Client {
     pub id: String,
     pub name: String,
     pub public: bool,
     #[serde(skip)]
     pub secret_hash: Option<Vec<u8>>,
+    #[schema(value_type = String)]
     pub auth_method: AuthMethod,
+    #[schema(value_type = Option<Object>)]
     pub jwks: Option<serde_json::Value>,
     pub redirect_uris: Vec<String>,
     pub post_logout_redirect_uris: Vec<String>,
+    /// Web origins a public client's browser code calls from; empty: those of its redirect URIs.
+    pub allowed_origins: Vec<String>,
     pub grant_types: Vec<String>,
     pub allowed_scopes: Vec<String>,
     /// Empty: every role may sign in.
     pub allowed_roles: Vec<Role>,
+    /// The deployments whose members it admits; empty: every deployment.
+    pub deployments: Vec<String>,
+    #[schema(value_type = String)]
     pub id_token_alg: Alg,
     pub first_party: bool,
     /// Show the deployment's current terms and disclaimer for acceptance
@@ -79,6 +60,15 @@ pub struct Client {
     pub refresh_grace_secs: i64,
     /// The weakest `acr` this client accepts (`None`: a password is enough).
     pub min_acr: Option<String>,
+    /// Authorization requests only through `/par` (RFC 9126 §6).
+    pub require_pushed_authorization_requests: bool,
+    /// The API its access tokens are for when a request names none (RFC 8707).
+    pub default_resource: Option<String>,
+    /// Every token request carries a DPoP proof (RFC 9449 §5.2 `dpop_bound_access_tokens`).
+    pub require_dpop: bool,
+    /// OIDC third-party-initiated login: where careid sends a person to be
+    /// signed in at this client once their sign-up is done.
+    pub initiate_login_uri: Option<String>,
     pub created_at: i64,
     pub updated_at: i64,
 }
@@ -92,9 +82,34 @@ impl Client {
         self.allowed_roles.is_empty() || self.allowed_roles.contains(&role)
     }
 
+    /// Whether members of `deployment_id` may use this client.
+    pub fn serves(&self, deployment_id: &str) -> bool {
+        deployments::serves(&self.deployments, deployment_id)
+    }
+
+    /// Whether `user` may use this client at all: their role and their
+    /// deployment. Sign-in asks it, and so does every grant that mints tokens
+    /// from an earlier sign-in, so a changed registration takes effect at once.
+    pub fn admits(&self, user: &User) -> bool {
+        user.role().is_some_and(|role| self.allows_role(role)) && self.serves(&user.deployment_id)
+    }
+
     /// Whether `uri` (as sent in a request) is one of this client's redirect URIs.
     pub fn redirect_uri_matches(&self, uri: &str) -> bool {
         self.redirect_uris.iter().any(|registered| redirect_uri::matches(registered, uri))
+    }
+
+    /// The web origins whose browser code may call the token, userinfo and
+    /// revocation endpoints for this client (CORS).
+    pub fn web_origins(&self) -> Vec<String> {
+        origins::of_client(self.public, &self.allowed_origins, &self.redirect_uris)
+    }
+
+    /// Whether this client's authorization requests must come through `/par`:
+    /// its own setting, or careid's (`par.required`) for every client but
+    /// careid's own account client, whose request careid writes itself.
+    pub fn must_push(&self, required_for_all: bool) -> bool {
+        self.require_pushed_authorization_requests || (required_for_all && self.id != ACCOUNT_CLIENT_ID)
     }
 
     /// The registration this client was saved from, every default made explicit
@@ -109,9 +124,11 @@ impl Client {
             jwks: self.jwks.clone(),
             redirect_uris: self.redirect_uris.clone(),
             post_logout_redirect_uris: self.post_logout_redirect_uris.clone(),
+            allowed_origins: self.allowed_origins.clone(),
             grant_types: Some(self.grant_types.clone()),
             allowed_scopes: Some(self.allowed_scopes.clone()),
             allowed_roles: self.allowed_roles.clone(),
+            deployments: self.deployments.clone(),
             id_token_alg: Some(self.id_token_alg),
             first_party: self.first_party,
             require_terms: self.require_terms,
@@ -121,13 +138,17 @@ impl Client {
             refresh_token_ttl: Some(self.refresh_token_ttl),
             refresh_grace_secs: Some(self.refresh_grace_secs),
             min_acr: self.min_acr.clone(),
+            require_pushed_authorization_requests: self.require_pushed_authorization_requests,
+            default_resource: self.default_resource.clone(),
+            require_dpop: Some(self.require_dpop),
+            initiate_login_uri: self.initiate_login_uri.clone(),
         }
     }
 }
 
 /// A client's registration as an operator writes it (careid.toml `[[clients]]`
 /// or the CLI); [`ClientSpec::validate`] turns it into a [`Client`].
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ClientSpec {
     pub id: String,
@@ -137,22 +158,33 @@ pub struct ClientSpec {
     /// Confidential clients: at least 32 characters. Unset in careid.toml means
     /// the secret is managed with `careid clients rotate-secret`.
     #[serde(default, skip_serializing)]
+    #[schema(value_type = Option<String>)]
     pub secret: Option<crate::secret::Secret>,
     #[serde(default)]
+    #[schema(value_type = Option<String>)]
     pub auth_method: Option<AuthMethod>,
     #[serde(default)]
+    #[schema(value_type = Option<Object>)]
     pub jwks: Option<serde_json::Value>,
     #[serde(default)]
     pub redirect_uris: Vec<String>,
     #[serde(default)]
     pub post_logout_redirect_uris: Vec<String>,
+    /// Public clients: the web origins their browser code calls from (CORS),
+    /// instead of the origins of their redirect URIs.
+    #[serde(default)]
+    pub allowed_origins: Vec<String>,
     #[serde(default)]
     pub grant_types: Option<Vec<String>>,
     #[serde(default)]
     pub allowed_scopes: Option<Vec<String>>,
     #[serde(default)]
     pub allowed_roles: Vec<Role>,
+    /// Only members of these deployments may sign in (default: every deployment).
     #[serde(default)]
+    pub deployments: Vec<String>,
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
     pub id_token_alg: Option<Alg>,
     #[serde(default)]
     pub first_party: bool,
@@ -171,7 +203,23 @@ pub struct ClientSpec {
     /// The weakest `acr` this client accepts, e.g. `urn:careid:acr:mfa`.
     #[serde(default)]
     pub min_acr: Option<String>,
+    /// Refuse authorization requests that did not come through `/par`.
+    #[serde(default)]
+    pub require_pushed_authorization_requests: bool,
+    /// The API (its id) the client's tokens are for when a request names none.
+    #[serde(default)]
+    pub default_resource: Option<String>,
+    /// Refuse token requests without a DPoP proof; unset: on for public clients.
+    #[serde(default)]
+    pub require_dpop: Option<bool>,
+    /// OIDC third-party-initiated login endpoint (https, or http on loopback).
+    #[serde(default)]
+    pub initiate_login_uri: Option<String>,
 }
+
+/// The registered APIs as a client's registration sees them: each one's id
+/// and scope names.
+pub type ApiScopes = [(String, Vec<String>)];
 
 pub const MIN_SECRET_LEN: usize = 32;
 
@@ -179,6 +227,17 @@ impl ClientSpec {
     /// Checks every field and fills defaults. `secret_hash` is the stored hash of
     /// the client's secret (confidential clients using a shared secret need one).
     pub fn validate(self, secret_hash: Option<Vec<u8>>, now: i64) -> Result<Client, String> {
+        self.validate_with(secret_hash, &[], now)
+    }
+
+    /// As [`ClientSpec::validate`], where the client may also be allowed the
+    /// scopes of the registered `apis`, and send its tokens to one by default.
+    pub fn validate_with(
+        self,
+        secret_hash: Option<Vec<u8>>,
+        apis: &ApiScopes,
+        now: i64,
+    ) -> Result<Client, String> {
         let id = self.id.trim().to_string();
         if id.is_empty() || id.len() > 128 || !id.chars().all(|c| c.is_ascii_graphic()) {
             return Err(format!("client id {:?}: 1 to 128 printable ASCII characters, no spaces", self.id));
@@ -233,9 +292,20 @@ impl ClientSpec {
         }
         let allowed_scopes =
             self.allowed_scopes.unwrap_or_else(|| SCOPES[..6].iter().map(|s| s.to_string()).collect());
+        let api_scope = |scope: &String| apis.iter().any(|(_, scopes)| scopes.contains(scope));
         for scope in &allowed_scopes {
-            if !SCOPES.contains(&scope.as_str()) {
+            if !SCOPES.contains(&scope.as_str()) && !api_scope(scope) {
                 return Err(at(format!("unknown scope {scope:?}")));
+            }
+        }
+        if let Some(resource) = &self.default_resource {
+            let Some((_, scopes)) = apis.iter().find(|(id, _)| id == resource) else {
+                return Err(at(format!("default_resource: no API {resource:?}")));
+            };
+            if !allowed_scopes.iter().any(|s| scopes.contains(s)) {
+                return Err(at(format!(
+                    "default_resource: the client is allowed none of {resource}'s scopes"
+                )));
             }
         }
         let native = self.public;
@@ -250,6 +320,7 @@ impl ClientSpec {
         for uri in &self.post_logout_redirect_uris {
             post_logout_redirect_uris.push(RedirectUri::parse(uri, native).map_err(at)?.to_string());
         }
+        let allowed_origins = origins::parse_allowed(self.public, &self.allowed_origins).map_err(at)?;
         if let Some(uri) = &self.backchannel_logout_uri {
             RedirectUri::parse(uri, false).map_err(|e| at(format!("backchannel_logout_uri: {e}")))?;
         }
@@ -262,7 +333,7 @@ impl ClientSpec {
             return Err(at("refresh_grace_secs must be between 0 and 300".into()));
         }
         if let Some(level) = &self.min_acr
-            && !crate::login::acr::SUPPORTED.contains(&level.as_str())
+            && crate::login::acr::Level::parse(level).is_none()
         {
             return Err(at(format!("min_acr: unknown level {level:?}")));
         }
@@ -274,9 +345,11 @@ impl ClientSpec {
             jwks: self.jwks,
             redirect_uris,
             post_logout_redirect_uris,
+            allowed_origins,
             grant_types,
             allowed_scopes,
             allowed_roles: self.allowed_roles,
+            deployments: deployments::parse(&self.deployments).map_err(at)?,
             id_token_alg: self.id_token_alg.unwrap_or(Alg::RS256),
             first_party: self.first_party,
             require_terms: self.require_terms,
@@ -286,6 +359,10 @@ impl ClientSpec {
             refresh_token_ttl: ttl(self.refresh_token_ttl, 30 * 86_400, "refresh_token_ttl")?,
             refresh_grace_secs: grace,
             min_acr: self.min_acr,
+            require_pushed_authorization_requests: self.require_pushed_authorization_requests,
+            default_resource: self.default_resource,
+            require_dpop: self.require_dpop.unwrap_or(self.public),
+            initiate_login_uri: initiate_login::parse(self.initiate_login_uri.as_deref()).map_err(at)?,
             created_at: now,
             updated_at: now,
             id,
@@ -294,66 +371,4 @@ impl ClientSpec {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn spec() -> ClientSpec {
-        ClientSpec {
-            id: "portal".into(),
-            name: "Clinician Portal".into(),
-            public: false,
-            secret: None,
-            auth_method: None,
-            jwks: None,
-            redirect_uris: vec!["https://portal.example/cb".into()],
-            post_logout_redirect_uris: vec![],
-            grant_types: None,
-            allowed_scopes: None,
-            allowed_roles: vec![],
-            id_token_alg: None,
-            first_party: false,
-            require_terms: false,
-            backchannel_logout_uri: None,
-            access_token_ttl: None,
-            id_token_ttl: None,
-            refresh_token_ttl: None,
-            refresh_grace_secs: None,
-            min_acr: None,
-        }
-    }
-
-    #[test]
-    fn confidential_clients_need_a_secret_and_public_ones_none() {
-        assert!(spec().validate(None, 0).unwrap_err().contains("secret is required"));
-        let client = spec().validate(Some(vec![1]), 0).unwrap();
-        assert_eq!(client.auth_method, AuthMethod::ClientSecretBasic);
-        assert_eq!(client.id_token_alg, Alg::RS256);
-        let public = ClientSpec { public: true, ..spec() }.validate(None, 0).unwrap();
-        assert_eq!(public.auth_method, AuthMethod::None);
-        assert!(!public.allows_grant("client_credentials"));
-        assert_eq!(public.refresh_grace_secs, 5);
-        let bad = ClientSpec { public: true, auth_method: Some(AuthMethod::ClientSecretPost), ..spec() };
-        assert!(bad.validate(None, 0).is_err());
-    }
-
-    #[test]
-    fn unknown_scopes_and_grants_are_refused() {
-        let s = ClientSpec { allowed_scopes: Some(vec!["admin".into()]), ..spec() };
-        assert!(s.validate(Some(vec![1]), 0).unwrap_err().contains("unknown scope"));
-        let s = ClientSpec { grant_types: Some(vec!["password".into()]), ..spec() };
-        assert!(s.validate(Some(vec![1]), 0).unwrap_err().contains("unknown grant type"));
-    }
-
-    #[test]
-    fn a_client_turned_back_into_a_spec_validates_to_itself() {
-        let client = spec().validate(Some(vec![1]), 7).unwrap();
-        let again = client.to_spec().validate(Some(vec![1]), 7).unwrap();
-        assert_eq!(serde_json::to_value(&again).unwrap(), serde_json::to_value(&client).unwrap());
-    }
-
-    #[test]
-    fn private_key_jwt_needs_keys() {
-        let s = ClientSpec { auth_method: Some(AuthMethod::PrivateKeyJwt), ..spec() };
-        assert!(s.validate(None, 0).unwrap_err().contains("JWKS"));
-    }
-}
+mod tests;

@@ -12,6 +12,13 @@ impl RedirectUri {
     /// https anywhere; http only on loopback; private-use schemes
     /// (`com.example.app:/cb`) only for native (public) clients. No fragments.
     pub fn parse(input: &str, native: bool) -> Result<RedirectUri, String> {
+        // Matching is exact, so a `*` would only ever match itself; an operator
+        // who writes one expects a pattern, and must hear that there is none.
+        if input.contains('*') {
+            return Err(format!(
+                "redirect URI {input:?}: wildcards (*) are not supported; register each URI exactly"
+            ));
+        }
         let url = Url::parse(input).map_err(|e| format!("redirect URI {input:?}: {e}"))?;
         if url.fragment().is_some() {
             return Err(format!("redirect URI {input:?} must not have a fragment"));
@@ -33,7 +40,7 @@ impl std::fmt::Display for RedirectUri {
     }
 }
 
-fn is_loopback(url: &Url) -> bool {
+pub(super) fn is_loopback(url: &Url) -> bool {
     match url.host() {
         Some(Host::Ipv4(ip)) => ip.is_loopback(),
         Some(Host::Ipv6(ip)) => ip.is_loopback(),
@@ -108,5 +115,36 @@ mod tests {
         assert!(RedirectUri::parse("com.example.app:/cb", false).is_err());
         assert!(RedirectUri::parse("javascript:alert(1)", true).is_err());
         assert!(RedirectUri::parse("not a uri", false).is_err());
+    }
+
+    #[test]
+    fn wildcards_are_refused_wherever_they_are() {
+        for uri in
+            ["https://*.portal.example/cb", "https://portal.example/*", "https://portal.example/cb?x=*"]
+        {
+            let error = RedirectUri::parse(uri, false).unwrap_err();
+            assert!(error.contains("wildcards (*) are not supported"), "{error}");
+        }
+        assert!(RedirectUri::parse("com.example.app:/*", true).is_err());
+    }
+
+    mod prop {
+        use proptest::prelude::*;
+
+        use super::*;
+
+        proptest! {
+            #[test]
+            fn prop_redirect_uris_print_as_parsed(
+                input in prop_oneof!["\\PC{0,60}", "(https|http|com\\.app)://[a-z0-9.:\\[\\]]{0,20}/[a-z/?=&%]{0,20}"],
+                native in any::<bool>()
+            ) {
+                if let Ok(uri) = RedirectUri::parse(&input, native) {
+                    prop_assert_eq!(uri.to_string(), input.clone());
+                    prop_assert_eq!(RedirectUri::parse(&uri.to_string(), native), Ok(uri));
+                    prop_assert!(matches(&input, &input));
+                }
+            }
+        }
     }
 }

@@ -3,12 +3,11 @@
 //! Secrets are high-entropy, so HMAC-SHA-256 under a key derived from the
 //! key-encryption key is enough; a password hash would cost every token request.
 
-use hmac::{Hmac, Mac};
 use rand::RngCore;
-use sha2::Sha256;
 use subtle::ConstantTimeEq;
 
 use crate::crypto::keys::b64;
+use crate::crypto::mac::hmac_sha256;
 
 #[derive(Clone)]
 pub struct SecretHasher {
@@ -18,15 +17,11 @@ pub struct SecretHasher {
 impl SecretHasher {
     /// Derives the hashing key from the key-encryption key.
     pub fn from_kek(kek: &[u8; 32]) -> Self {
-        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(kek).expect("HMAC takes any key length");
-        mac.update(b"careid client secret hashing v1");
-        SecretHasher { key: mac.finalize().into_bytes().into() }
+        SecretHasher { key: hmac_sha256(kek, b"careid client secret hashing v1") }
     }
 
     pub fn hash(&self, secret: &str) -> Vec<u8> {
-        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.key).expect("HMAC takes any key length");
-        mac.update(secret.as_bytes());
-        mac.finalize().into_bytes().to_vec()
+        hmac_sha256(&self.key, secret.as_bytes()).to_vec()
     }
 
     pub fn verify(&self, secret: &str, hash: &[u8]) -> bool {

@@ -2,15 +2,16 @@
 
 use std::sync::{Arc, RwLock};
 
-use jsonwebtoken::{DecodingKey, EncodingKey, Header, Validation};
+use jsonwebtoken::{DecodingKey, Validation};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
 use super::keys::{Alg, KeyMaterial};
 use super::seal::Sealer;
+use super::signer::Signer;
 use crate::clock::Clock;
-use crate::config::KeysConfig;
+use crate::crypto::config::KeysConfig;
 use crate::store::{Store, StoreError, StoredKey};
 
 const KEK_CHECK_CONTEXT: &[u8] = b"careid kek check";
@@ -29,6 +30,8 @@ pub enum KeyringError {
     NoKey(Alg),
     #[error("signing: {0}")]
     Sign(String),
+    #[error("generating signing keys: {0}")]
+    Generate(String),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -36,7 +39,7 @@ pub enum KeyringError {
 struct LoadedKey {
     kid: String,
     alg: Alg,
-    encoding: EncodingKey,
+    signer: Arc<Signer>,
     decoding: DecodingKey,
     public_jwk: Value,
     created_at: i64,
@@ -84,7 +87,11 @@ impl Keyring {
                 let materials = match initial {
                     Some(m) => m,
                     None => {
-                        generated = generate_key_set();
+                        // RSA key generation takes up to seconds: off the async
+                        // threads, so other work (and its timeouts) carries on.
+                        generated = tokio::task::spawn_blocking(generate_key_set)
+                            .await
+                            .map_err(|e| KeyringError::Generate(e.to_string()))?;
                         &generated
                     }
                 };
@@ -105,12 +112,13 @@ impl Keyring {
         for row in rows {
             loaded.push(self.unseal(row)?);
         }
-        *self.keys.write().expect("keyring lock") = Arc::new(loaded);
+        // A writer that panicked left the previous key set whole: carry on with it.
+        *self.keys.write().unwrap_or_else(|poisoned| poisoned.into_inner()) = Arc::new(loaded);
         Ok(())
     }
 
     fn snapshot(&self) -> Arc<Vec<LoadedKey>> {
-        self.keys.read().expect("keyring lock").clone()
+        self.keys.read().unwrap_or_else(|poisoned| poisoned.into_inner()).clone()
     }
 
     fn seal(&self, material: &KeyMaterial, created_at: i64, activates_at: i64) -> StoredKey {
@@ -133,12 +141,7 @@ impl Keyring {
             .sealer
             .open(&row.sealed_private_key, row.kid.as_bytes())
             .map_err(|_| KeyringError::WrongKek)?;
-        let encoding = match alg {
-            Alg::RS256 | Alg::PS256 => EncodingKey::from_rsa_pem(&pem),
-            Alg::ES256 => EncodingKey::from_ec_pem(&pem),
-            Alg::EdDSA => EncodingKey::from_ed_pem(&pem),
-        }
-        .map_err(|e| bad(e.to_string()))?;
+        let signer = Signer::from_pkcs8_pem(alg, &pem).map_err(bad)?;
         let public_jwk: Value = serde_json::from_str(&row.public_jwk).map_err(|e| bad(e.to_string()))?;
         let jwk: jsonwebtoken::jwk::Jwk =
             serde_json::from_value(public_jwk.clone()).map_err(|e| bad(e.to_string()))?;
@@ -146,7 +149,7 @@ impl Keyring {
         Ok(LoadedKey {
             kid: row.kid,
             alg,
-            encoding,
+            signer: Arc::new(signer),
             decoding,
             public_jwk,
             created_at: row.created_at,
@@ -158,11 +161,10 @@ impl Keyring {
     /// The JWK Set: every key that signs now, will sign soon, or signed a token
     /// that may still be live.
     pub fn jwks(&self) -> Value {
-        let now = self.clock.now();
         let keys: Vec<Value> = self
             .snapshot()
             .iter()
-            .filter(|k| k.retires_at.is_none_or(|r| r + self.config.retain_retired_secs > now))
+            .filter(|k| self.is_published(k))
             .map(|k| {
                 let mut jwk = k.public_jwk.clone();
                 jwk["kid"] = json!(k.kid);
@@ -174,6 +176,21 @@ impl Keyring {
         json!({ "keys": keys })
     }
 
+    /// Names what [`Keyring::jwks`] holds now: the published kids, hashed
+    /// (a kid is its key's thumbprint, so equal kids mean an equal document).
+    pub fn jwks_version(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        for key in self.snapshot().iter().filter(|k| self.is_published(k)) {
+            key.kid.hash(&mut hasher);
+        }
+        hasher.finish()
+    }
+
+    fn is_published(&self, key: &LoadedKey) -> bool {
+        key.retires_at.is_none_or(|r| r + self.config.retain_retired_secs > self.clock.now())
+    }
+
     /// Algorithms that have a key signing right now.
     pub fn signing_algs(&self) -> Vec<Alg> {
         let mut algs: Vec<Alg> = Alg::ALL.into_iter().filter(|a| self.current(*a).is_some()).collect();
@@ -181,13 +198,13 @@ impl Keyring {
         algs
     }
 
-    fn current(&self, alg: Alg) -> Option<(String, EncodingKey)> {
+    fn current(&self, alg: Alg) -> Option<(String, Arc<Signer>)> {
         let now = self.clock.now();
         self.snapshot()
             .iter()
             .filter(|k| k.alg == alg && k.activates_at <= now && k.retires_at.is_none_or(|r| r > now))
             .max_by_key(|k| k.activates_at)
-            .map(|k| (k.kid.clone(), k.encoding.clone()))
+            .map(|k| (k.kid.clone(), k.signer.clone()))
     }
 
     /// Signs `claims` as a compact JWS with the current key of `alg`.
@@ -197,11 +214,8 @@ impl Keyring {
         typ: Option<&str>,
         claims: &T,
     ) -> Result<String, KeyringError> {
-        let (kid, key) = self.current(alg).ok_or(KeyringError::NoKey(alg))?;
-        let mut header = Header::new(alg.jsonwebtoken());
-        header.kid = Some(kid);
-        header.typ = typ.map(str::to_string);
-        jsonwebtoken::encode(&header, claims, &key).map_err(|e| KeyringError::Sign(e.to_string()))
+        let (kid, signer) = self.current(alg).ok_or(KeyringError::NoKey(alg))?;
+        signer.sign_jws(&kid, typ, claims).map_err(KeyringError::Sign)
     }
 
     /// Verifies a token careid signed with a published key: signature, `iss`

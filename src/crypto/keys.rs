@@ -65,6 +65,10 @@ pub struct KeyMaterial {
 }
 
 impl KeyMaterial {
+    #[allow(
+        clippy::expect_used,
+        reason = "start-up and the CLI: generating and encoding a new key does not fail"
+    )]
     pub fn generate(alg: Alg) -> KeyMaterial {
         let private_pem = match alg {
             Alg::RS256 | Alg::PS256 => rsa::RsaPrivateKey::new(&mut OsRng, 2048)
@@ -131,17 +135,23 @@ impl KeyMaterial {
 
     /// RFC 7638 thumbprint of the public key, used as its `kid`.
     pub fn thumbprint(&self) -> String {
-        let members: &[&str] = match self.public_jwk["kty"].as_str() {
-            Some("RSA") => &["e", "kty", "n"],
-            Some("EC") => &["crv", "kty", "x", "y"],
-            _ => &["crv", "kty", "x"],
-        };
-        // serde_json's map is ordered by key, which is the canonical order RFC 7638 asks for.
-        let canonical: serde_json::Map<String, Value> =
-            members.iter().map(|m| (m.to_string(), self.public_jwk[*m].clone())).collect();
-        let digest = Sha256::digest(Value::Object(canonical).to_string().as_bytes());
-        b64(&digest)
+        jwk_thumbprint(&self.public_jwk)
     }
+}
+
+/// RFC 7638 SHA-256 thumbprint of a public JWK (RSA, EC or OKP): careid's
+/// `kid`s and a DPoP key's `jkt` (RFC 9449 §6.1).
+pub fn jwk_thumbprint(jwk: &Value) -> String {
+    let members: &[&str] = match jwk["kty"].as_str() {
+        Some("RSA") => &["e", "kty", "n"],
+        Some("EC") => &["crv", "kty", "x", "y"],
+        _ => &["crv", "kty", "x"],
+    };
+    // serde_json's map is ordered by key, which is the canonical order RFC 7638 asks for.
+    let canonical: serde_json::Map<String, Value> =
+        members.iter().map(|m| (m.to_string(), jwk[*m].clone())).collect();
+    let digest = Sha256::digest(Value::Object(canonical).to_string().as_bytes());
+    b64(&digest)
 }
 
 fn check_alg(wanted: Option<Alg>, actual: Alg) -> Result<(), String> {

@@ -3,6 +3,7 @@
 //! never more. In-process by default, Redis for several nodes.
 
 mod memory;
+pub mod records;
 mod redis;
 
 use std::time::Duration;
@@ -21,11 +22,16 @@ pub enum Ephemeral {
 }
 
 impl Ephemeral {
-    /// The in-process store, or Redis when `redis_url` is set.
-    pub async fn connect(redis_url: Option<&str>, prefix: &str) -> Result<Ephemeral, String> {
+    /// The in-process store, or Redis when `redis_url` is set: one server,
+    /// or with `cluster` a Redis Cluster whose seed nodes `redis_url` lists,
+    /// comma-separated.
+    pub async fn connect(redis_url: Option<&str>, cluster: bool, prefix: &str) -> Result<Ephemeral, String> {
         match redis_url {
             None => Ok(Ephemeral::Memory(MemoryStore::new())),
-            Some(url) => RedisStore::connect(url, prefix).await.map(Ephemeral::Redis),
+            Some(urls) => {
+                let urls: Vec<&str> = urls.split(',').map(str::trim).filter(|u| !u.is_empty()).collect();
+                RedisStore::connect(&urls, cluster, prefix).await.map(Ephemeral::Redis)
+            }
         }
     }
 

@@ -77,4 +77,22 @@ mod tests {
         // A London landline.
         assert_eq!(PhoneNumber::parse("+44 20 7946 0018"), Err(PhoneError::NotMobile));
     }
+
+    mod prop {
+        use proptest::prelude::*;
+
+        use super::*;
+
+        proptest! {
+            #[test]
+            fn prop_numbers_parse_or_are_refused_and_e164_round_trips(
+                input in prop_oneof!["\\PC{0,40}", "\\+[0-9 ()-]{0,20}"]
+            ) {
+                if let Ok(number) = PhoneNumber::parse(&input) {
+                    prop_assert!(number.e164().starts_with('+'));
+                    prop_assert_eq!(PhoneNumber::parse(number.e164()), Ok(number.clone()));
+                }
+            }
+        }
+    }
 }

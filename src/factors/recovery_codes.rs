@@ -7,11 +7,11 @@ use rand::Rng;
 use serde_json::json;
 
 use crate::AppState;
-use crate::accounts::User;
 use crate::audit::{self, Event, Origin};
 use crate::crypto::random;
 use crate::factors::sms::codes::{self, CodeError};
 use crate::notify::email;
+use crate::people::User;
 
 pub const COUNT: usize = 10;
 /// Crockford's base32: no I, L, O or U to misread; 10 characters, 50 bits.
@@ -70,7 +70,7 @@ pub async fn redeem(state: &AppState, user: &User, input: &str, origin: &Origin)
         };
         audit::record(state, event, origin).await;
         let context = json!({ "name": user.name, "left": left, "account": state.config.url("/account") });
-        if let Err(e) = email::send_template(state, "recovery_code_used", &user.email, context).await {
+        if let Err(e) = email::send_template(state, "recovery_code_used", user, context).await {
             tracing::error!(error = %e, "recovery-code email not queued");
         }
         return Ok(true);

@@ -6,9 +6,9 @@
 use serde_json::json;
 
 use crate::AppState;
-use crate::accounts::User;
 use crate::audit::{self, Event, Origin};
 use crate::login::session::{self, SessionError};
+use crate::people::User;
 
 /// Resets `user`'s second factors; `actor` is the administrator (`None`: the operator).
 pub async fn reset_second_factors(
@@ -28,11 +28,7 @@ pub async fn reset_second_factors(
         ..Event::new("mfa.reset")
     };
     audit::record(state, event, origin).await;
-    let by = if actor.is_some() { "an administrator of your care programme" } else { "the service operator" };
-    let what = format!(
-        "Your mobile number, recovery codes and passkeys were removed by {by}, and you were signed out. \
-         Where your organisation requires them you will set them up again at your next sign-in."
-    );
-    crate::notify::sign_in_changed::tell(state, user, &what).await;
+    let by = if actor.is_some() { "administrator" } else { "operator" };
+    crate::notify::sign_in_changed::tell(state, user, "changed-factors-reset", &[("by", by.into())]).await;
     Ok(())
 }

@@ -39,7 +39,7 @@ pub async fn log_out(
     session::end(state, &current.cookie).await?;
     let s = &current.session;
     let revoked = state.store.revoke_session_grants(&s.sid, "logout", state.clock.now()).await?;
-    let notified = backchannel::enqueue_for_session(state, s).await?;
+    let notified = backchannel::enqueue_for_session(state, &s.user_id, &s.sid, &s.clients).await?;
     let event = Event {
         subject: Some(&s.user_id),
         client_id,

@@ -3,14 +3,20 @@
 //! signing out.
 
 pub mod acr;
+pub mod browser;
+pub mod config;
 pub mod consent;
+pub mod form;
 pub mod logout;
 pub mod passkey;
 pub mod password;
+pub mod password_check;
+pub mod pending;
 pub mod policy;
 pub mod recovery_code;
 pub mod second_step;
 pub mod session;
+pub mod steps;
 pub mod terms;
 pub mod transaction;
 

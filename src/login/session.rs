@@ -1,18 +1,17 @@
 //! Browser sessions: a random cookie whose digest keys the session in the
 //! ephemeral store; single sign-on across clients until lifetime or idle timeout.
 
-use std::time::Duration;
-
-use axum::http::{HeaderMap, HeaderValue, header};
-use serde::{Deserialize, Serialize};
-use serde_json::json;
-
-use super::acr;
+use super::acr::Level;
+use super::pending::Pending;
 use crate::AppState;
-use crate::audit::{self, Event, Origin};
+use crate::brand::Strength;
 use crate::crypto::random;
 use crate::ephemeral::EphemeralError;
+use crate::ephemeral::records::{self, Record};
+use crate::i18n::{Lang, Source, negotiation};
 use crate::store::UserSession;
+use axum::http::{HeaderMap, HeaderValue, header};
+use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Session {
@@ -21,11 +20,17 @@ pub struct Session {
     pub user_id: String,
     pub auth_time: i64,
     pub amr: Vec<String>,
-    pub acr: String,
+    pub acr: Level,
     pub created_at: i64,
     pub last_seen: i64,
     /// Clients that received tokens in this session (told at logout).
     pub clients: Vec<String>,
+    /// The person's saved language, read when the session began.
+    #[serde(default)]
+    pub locale: Option<Lang>,
+    /// The person's deployment, whose brand the pages show.
+    #[serde(default)]
+    pub deployment_id: Option<String>,
 }
 
 /// A session and the cookie value that names it.
@@ -39,8 +44,12 @@ pub fn cookie_name(state: &AppState) -> &'static str {
     if state.config.is_https() { "__Host-careid_session" } else { "careid_session" }
 }
 
-fn key(cookie: &str) -> String {
-    format!("session:{}", random::digest(cookie))
+/// Ends at its lifetime or after its idle timeout, whichever comes first.
+impl Record for Session {
+    fn expires_at(&self, state: &AppState) -> Option<i64> {
+        let config = &state.config.session;
+        Some((self.created_at + config.lifetime_secs).min(self.last_seen + config.idle_secs))
+    }
 }
 
 /// The value of cookie `name` in the request, if any.
@@ -58,13 +67,13 @@ pub fn read_cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
 /// The live session of this browser, if any (expired or idle ones are gone).
 pub async fn current(state: &AppState, headers: &HeaderMap) -> Result<Option<Current>, EphemeralError> {
     let Some(cookie) = read_cookie(headers, cookie_name(state)) else { return Ok(None) };
-    let Some(bytes) = state.ephemeral.get(&key(cookie)).await? else { return Ok(None) };
-    let Ok(session) = serde_json::from_slice::<Session>(&bytes) else { return Ok(None) };
-    let now = state.clock.now();
-    let config = &state.config.session;
-    if session.created_at + config.lifetime_secs <= now || session.last_seen + config.idle_secs <= now {
-        state.ephemeral.delete(&key(cookie)).await?;
-        return Ok(None);
+    let Some(session): Option<Session> = records::SESSION.load(state, cookie).await? else { return Ok(None) };
+    negotiation::offer(Source::Person, session.locale);
+    if let Some(id) = &session.deployment_id
+        && let Err(e) = crate::brand::offer_id(state, Strength::Person, id).await
+    {
+        // The brand is decoration: the page goes on in careid's.
+        tracing::warn!(error = %e, "the session's deployment is unknown");
     }
     Ok(Some(Current { cookie: cookie.to_string(), session }))
 }
@@ -74,25 +83,45 @@ pub async fn start(
     state: &AppState,
     user_id: &str,
     amr: Vec<String>,
-    acr: &str,
+    acr: Level,
 ) -> Result<Current, EphemeralError> {
     let now = state.clock.now();
+    begin(state, user_id, amr, acr, now).await
+}
+
+async fn begin(
+    state: &AppState,
+    user_id: &str,
+    amr: Vec<String>,
+    acr: Level,
+    auth_time: i64,
+) -> Result<Current, EphemeralError> {
+    let now = state.clock.now();
+    let (locale, deployment_id) = match state.store.user_by_id(user_id).await {
+        Ok(user) => (user.as_ref().and_then(|u| u.lang()), user.map(|u| u.deployment_id)),
+        Err(e) => {
+            tracing::warn!(error = %e, "the person's language is unknown for this session");
+            (None, None)
+        }
+    };
     let session = Session {
         sid: random::token(16),
         user_id: user_id.to_string(),
-        auth_time: now,
+        auth_time,
         amr,
-        acr: acr.to_string(),
+        acr,
         created_at: now,
         last_seen: now,
         clients: Vec::new(),
+        locale,
+        deployment_id,
     };
     let current = Current { cookie: random::token(32), session };
     save(state, &current).await?;
     let index = UserSession {
         sid: current.session.sid.clone(),
         user_id: user_id.to_string(),
-        session_key: key(&current.cookie),
+        session_key: records::SESSION.key(&current.cookie),
         created_at: now,
         last_seen: now,
         ip: None,
@@ -106,15 +135,49 @@ pub async fn start(
     Ok(current)
 }
 
+/// A sign-in that has met its account's requirements, as this browser's session.
+pub struct Promoted {
+    pub current: Current,
+    /// `Set-Cookie` for a new session (none when an existing one was raised).
+    pub cookie: Option<HeaderValue>,
+}
+
+/// Makes the sign-in in progress `pending` this browser's session: a step-up
+/// raises the session it continues; a new sign-in replaces whatever session
+/// the browser had. `None` when the session a step-up continues has ended.
+pub async fn promote(
+    state: &AppState,
+    headers: &HeaderMap,
+    pending: &Pending,
+) -> Result<Option<Promoted>, EphemeralError> {
+    let existing = current(state, headers).await?;
+    if let Some(sid) = &pending.sid {
+        let Some(mut current) = existing.filter(|c| c.session.sid == *sid) else { return Ok(None) };
+        for method in &pending.amr {
+            if !current.session.amr.contains(method) {
+                current.session.amr.push(method.clone());
+            }
+        }
+        if pending.acr > current.session.acr {
+            current.session.acr = pending.acr;
+        }
+        save(state, &current).await?;
+        return Ok(Some(Promoted { current, cookie: None }));
+    }
+    if let Some(old) = existing {
+        end(state, &old.cookie).await?;
+    }
+    let current = begin(state, &pending.user_id, pending.amr.clone(), pending.acr, pending.auth_time).await?;
+    let cookie = set_cookie(state, &current.cookie);
+    Ok(Some(Promoted { current, cookie }))
+}
+
 /// Stores the session, refreshing its idle timeout.
 pub async fn save(state: &AppState, current: &Current) -> Result<(), EphemeralError> {
-    let config = &state.config.session;
     let now = state.clock.now();
-    let remaining = (current.session.created_at + config.lifetime_secs - now).min(config.idle_secs).max(1);
     let mut session = current.session.clone();
     session.last_seen = now;
-    let bytes = serde_json::to_vec(&session).expect("serialising a session");
-    state.ephemeral.put(&key(&current.cookie), &bytes, Duration::from_secs(remaining as u64)).await?;
+    records::SESSION.put(state, &current.cookie, &session).await?;
     if let Err(e) = state.store.touch_user_session(&session.sid, now).await {
         tracing::warn!(error = %e, "session index not updated");
     }
@@ -122,10 +185,12 @@ pub async fn save(state: &AppState, current: &Current) -> Result<(), EphemeralEr
 }
 
 pub async fn end(state: &AppState, cookie: &str) -> Result<(), EphemeralError> {
-    if let Err(e) = state.store.end_user_session_by_key(&key(cookie), state.clock.now()).await {
+    if let Err(e) =
+        state.store.end_user_session_by_key(&records::SESSION.key(cookie), state.clock.now()).await
+    {
         tracing::warn!(error = %e, "session index not updated");
     }
-    state.ephemeral.delete(&key(cookie)).await
+    records::SESSION.delete(state, cookie).await
 }
 
 /// Ends the session `sid` of a user from anywhere (the account page, an
@@ -133,48 +198,18 @@ pub async fn end(state: &AppState, cookie: &str) -> Result<(), EphemeralError> {
 pub async fn end_by_sid(state: &AppState, sid: &str) -> Result<bool, SessionError> {
     let now = state.clock.now();
     let Some(index) = state.store.end_user_session(sid, now).await? else { return Ok(false) };
-    let session = state
-        .ephemeral
-        .take(&index.session_key)
-        .await?
-        .and_then(|b| serde_json::from_slice::<Session>(&b).ok());
+    let session: Option<Session> = records::SESSION.take_indexed(state, &index.session_key).await?;
     state.store.revoke_session_grants(sid, "session ended", now).await?;
     if let Some(session) = session {
-        crate::oidc::backchannel::enqueue_for_session(state, &session).await?;
+        crate::oidc::backchannel::enqueue_for_session(
+            state,
+            &session.user_id,
+            &session.sid,
+            &session.clients,
+        )
+        .await?;
     }
     Ok(true)
-}
-
-/// Raises `current` with a second factor just passed for `client_id`: `methods`
-/// join its `amr` (each once), `level` becomes its `acr` unless it has a
-/// stronger one, and the sign-in is audited as `login.second_factor`.
-pub async fn add_second_factor(
-    state: &AppState,
-    current: &mut Current,
-    methods: &[&str],
-    level: &str,
-    client_id: &str,
-    origin: &Origin,
-) -> Result<(), EphemeralError> {
-    let session = &mut current.session;
-    for method in methods {
-        if !session.amr.iter().any(|m| m == method) {
-            session.amr.push(method.to_string());
-        }
-    }
-    let rank = |level: &str| acr::SUPPORTED.iter().position(|l| *l == level);
-    if rank(level) > rank(&session.acr) {
-        session.acr = level.to_string();
-    }
-    save(state, current).await?;
-    let event = Event {
-        subject: Some(&current.session.user_id),
-        client_id: Some(client_id),
-        detail: Some(json!({ "amr": current.session.amr })),
-        ..Event::new("login.second_factor")
-    };
-    audit::record(state, event, origin).await;
-    Ok(())
 }
 
 /// Ends every open session of `user_id` (a password reset, a reset of the
@@ -196,19 +231,28 @@ pub enum SessionError {
     Store(#[from] crate::store::StoreError),
 }
 
+impl From<SessionError> for crate::web::pages::PageError {
+    fn from(e: crate::login::session::SessionError) -> Self {
+        match e {
+            SessionError::Store(e) => e.into(),
+            SessionError::Ephemeral(e) => e.into(),
+        }
+    }
+}
+
 /// `Set-Cookie` for the session cookie: HttpOnly, SameSite=Lax, Secure on https.
-pub fn set_cookie(state: &AppState, cookie: &str) -> HeaderValue {
+pub fn set_cookie(state: &AppState, cookie: &str) -> Option<HeaderValue> {
     let secure = if state.config.is_https() { "; Secure" } else { "" };
     let value = format!(
         "{}={cookie}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
         cookie_name(state),
         state.config.session.lifetime_secs
     );
-    HeaderValue::from_str(&value).expect("cookie values are base64url")
+    HeaderValue::from_str(&value).ok()
 }
 
-pub fn clear_cookie(state: &AppState) -> HeaderValue {
+pub fn clear_cookie(state: &AppState) -> Option<HeaderValue> {
     let secure = if state.config.is_https() { "; Secure" } else { "" };
     let value = format!("{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}", cookie_name(state));
-    HeaderValue::from_str(&value).expect("static cookie")
+    HeaderValue::from_str(&value).ok()
 }

@@ -5,14 +5,18 @@
 use serde_json::json;
 
 use crate::AppState;
-use crate::accounts::User;
+use crate::i18n::Arg;
 use crate::notify::email;
+use crate::people::User;
 
-/// Queues "Your sign-in settings changed" to `user` saying `what` happened.
-/// A failure to queue is logged; the change itself stands.
-pub async fn tell(state: &AppState, user: &User, what: &str) {
+/// Queues "Your sign-in settings changed" to `user`, saying what happened
+/// with message `what` (and its `args`) in their language. A failure to
+/// queue is logged; the change itself stands.
+pub async fn tell(state: &AppState, user: &User, what: &str, args: &[(&str, Arg)]) {
+    let lang = email::recipient_lang(state, user).await;
+    let what = crate::i18n::t_with(lang, what, args);
     let context = json!({ "name": user.name, "what": what, "account": state.config.url("/account") });
-    if let Err(e) = email::send_template(state, "sign_in_changed", &user.email, context).await {
+    if let Err(e) = email::send_template(state, "sign_in_changed", user, context).await {
         tracing::error!(error = %e, "sign-in change email not queued");
     }
 }

@@ -9,8 +9,9 @@ use lettre::transport::smtp::authentication::Credentials;
 use lettre::transport::smtp::extension::ClientId;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
-use crate::config::{Config, SmtpTls};
-use crate::store::OutgoingEmail;
+use crate::config::Config;
+use crate::notify::config::SmtpTls;
+use crate::notify::email::Email;
 
 pub enum Transport {
     Smtp { mailer: AsyncSmtpTransport<Tokio1Executor>, from: Mailbox, domain: String },
@@ -55,9 +56,9 @@ impl Transport {
         }
     }
 
-    /// Delivers one outbox row.
-    pub async fn send(&self, email: &OutgoingEmail) -> Result<(), Failure> {
-        let message = self.message(email).map_err(Failure::plain)?;
+    /// Delivers `email`, opened from outbox row `id` queued at `queued_at`.
+    pub async fn send(&self, id: &str, queued_at: i64, email: &Email) -> Result<(), Failure> {
+        let message = self.message(id, queued_at, email).map_err(Failure::plain)?;
         match self {
             Transport::Smtp { mailer, .. } => mailer.send(message).await.map(drop).map_err(|e| Failure {
                 // A server's reply may quote the address: the log gets the code only.
@@ -69,10 +70,12 @@ impl Transport {
                 stored: e.to_string(),
             }),
             Transport::Files { dir, issuer, .. } => {
-                write_file(dir, &email.id, &message.formatted()).await.map_err(Failure::plain)?;
+                write_file(dir, id, &message.formatted()).await.map_err(Failure::plain)?;
                 // The embedded default has no mailbox to look in: the links are
                 // in the log so one person on one machine can follow the flow.
-                for link in email.text_body.split_whitespace().filter(|w| w.starts_with(issuer.as_str())) {
+                // On purpose, and only here: the folder and this log are that
+                // person's mailbox; with `smtp.host` set, no link is ever logged.
+                for link in email.text.split_whitespace().filter(|w| w.starts_with(issuer.as_str())) {
                     tracing::info!(subject = %email.subject, link, "email written to the outbox folder");
                 }
                 Ok(())
@@ -80,17 +83,21 @@ impl Transport {
         }
     }
 
-    fn message(&self, email: &OutgoingEmail) -> Result<Message, String> {
+    fn message(&self, id: &str, queued_at: i64, email: &Email) -> Result<Message, String> {
         let (Transport::Smtp { from, domain, .. } | Transport::Files { from, domain, .. }) = self;
-        let to: Mailbox =
-            email.recipient.parse().map_err(|_| "the recipient is not a mailbox".to_string())?;
+        let to: Mailbox = email.to.parse().map_err(|_| "the recipient is not a mailbox".to_string())?;
+        // The name follows the recipient's deployment; the address stays the configured one.
+        let from = match &email.from_name {
+            Some(name) => Mailbox::new(Some(name.clone()), from.email.clone()),
+            None => from.clone(),
+        };
         Message::builder()
-            .from(from.clone())
+            .from(from)
             .to(to)
             .subject(email.subject.clone())
-            .message_id(Some(format!("<{}@{domain}>", email.id)))
-            .date(UNIX_EPOCH + Duration::from_secs(email.created_at.max(0) as u64))
-            .multipart(MultiPart::alternative_plain_html(email.text_body.clone(), email.html_body.clone()))
+            .message_id(Some(format!("<{id}@{domain}>")))
+            .date(UNIX_EPOCH + Duration::from_secs(queued_at.max(0) as u64))
+            .multipart(MultiPart::alternative_plain_html(email.text.clone(), email.html.clone()))
             .map_err(|e| format!("building the message: {e}"))
     }
 }

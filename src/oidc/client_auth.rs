@@ -1,31 +1,61 @@
 //! Client authentication at the token, introspection and revocation endpoints
 //! (RFC 6749 §2.3, OIDC Core §9): basic, post, private_key_jwt, or none.
 
+use axum::extract::{FromRequest, Request};
 use axum::http::{HeaderMap, header};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
-use jsonwebtoken::jwk::JwkSet;
-use jsonwebtoken::{DecodingKey, Validation};
 use percent_encoding::percent_decode_str;
 use serde::Deserialize;
 
 use super::error::OAuthError;
+use super::form::OAuthForm;
 use crate::AppState;
 use crate::clients::{AuthMethod, Client};
-use crate::crypto::Alg;
+use crate::crypto::jws;
+use crate::ephemeral::records;
 use crate::web::params::Params;
 
 const JWT_BEARER: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 
+/// Seconds an expired assertion is still accepted, for clocks that drift.
+const EXP_LEEWAY: i64 = 30;
+/// The longest lifetime left an assertion may claim: a long-lived one is a
+/// bearer credential worth stealing, and every jti is remembered until its exp.
+const MAX_LIFETIME: i64 = 300;
+/// How far in the future `iat` and `nbf` may be, for the client's clock being ahead.
+const FUTURE_SKEW: i64 = 60;
+
+/// A request to an endpoint that authenticates clients (`/token`,
+/// `/introspect`, `/revoke`, and every later one): its form, and the client
+/// authenticated by the method it registered. A client assertion may name the
+/// issuer, the token endpoint or the endpoint called as its audience.
+pub struct AuthenticatedClient {
+    pub client: Client,
+    pub params: Params,
+}
+
+impl FromRequest<AppState> for AuthenticatedClient {
+    type Rejection = OAuthError;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        let headers = req.headers().clone();
+        let endpoint = state.config.url(req.uri().path());
+        let OAuthForm(params) = OAuthForm::from_request(req, state).await?;
+        let client = authenticate(state, &headers, &params, &endpoint).await?;
+        Ok(AuthenticatedClient { client, params })
+    }
+}
+
 /// The credentials a request presented, before they are checked.
-enum Presented {
+pub(crate) enum Presented {
     Basic { id: String, secret: String },
     Post { id: String, secret: String },
     Assertion { id: Option<String>, assertion: String },
     IdOnly(String),
 }
 
-fn presented(headers: &HeaderMap, params: &Params) -> Result<Presented, OAuthError> {
+pub(crate) fn presented(headers: &HeaderMap, params: &Params) -> Result<Presented, OAuthError> {
     let basic = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -71,13 +101,13 @@ fn presented(headers: &HeaderMap, params: &Params) -> Result<Presented, OAuthErr
     }
 }
 
-/// Authenticates the calling client by the method it registered; `audience` is
-/// the endpoint URL a private_key_jwt assertion must be addressed to.
-pub async fn authenticate(
+/// Authenticates the calling client by the method it registered; `endpoint`
+/// is the URL called, one audience a private_key_jwt assertion may name.
+pub(crate) async fn authenticate(
     state: &AppState,
     headers: &HeaderMap,
     params: &Params,
-    audience: &str,
+    endpoint: &str,
 ) -> Result<Client, OAuthError> {
     let presented = presented(headers, params)?;
     let (id, method, basic) = match &presented {
@@ -112,7 +142,7 @@ pub async fn authenticate(
             }
         }
         Presented::Assertion { assertion, .. } => {
-            verify_assertion(state, &client, &assertion, audience).await?
+            verify_assertion(state, &client.id, client.jwks.as_ref(), &assertion, endpoint).await?
         }
         Presented::IdOnly(_) => {}
     }
@@ -123,11 +153,41 @@ pub async fn authenticate(
 struct AssertionClaims {
     iss: String,
     sub: String,
+    aud: serde_json::Value,
     exp: i64,
+    iat: Option<i64>,
+    nbf: Option<i64>,
     jti: Option<String>,
 }
 
-fn unverified_issuer(assertion: &str) -> Result<String, OAuthError> {
+/// RFC 7519 §4.1.3: one audience, or several.
+fn audiences(aud: &serde_json::Value) -> Option<Vec<&str>> {
+    match aud {
+        serde_json::Value::String(one) => Some(vec![one]),
+        serde_json::Value::Array(many) => many.iter().map(serde_json::Value::as_str).collect(),
+        _ => None,
+    }
+}
+
+/// The assertion's times against careid's clock: unexpired, not valid for
+/// more than a few minutes, and not issued (or valid) only in the future.
+fn check_times(claims: &AssertionClaims, now: i64) -> Result<(), String> {
+    if claims.exp < now - EXP_LEEWAY {
+        return Err("it has expired (exp)".into());
+    }
+    if claims.exp > now + MAX_LIFETIME + EXP_LEEWAY {
+        return Err(format!("exp is more than {} minutes ahead", MAX_LIFETIME / 60));
+    }
+    if claims.iat.is_some_and(|iat| iat > now + FUTURE_SKEW) {
+        return Err("iat is in the future".into());
+    }
+    if claims.nbf.is_some_and(|nbf| nbf > now + FUTURE_SKEW) {
+        return Err("nbf is in the future: the assertion is not valid yet".into());
+    }
+    Ok(())
+}
+
+pub(crate) fn unverified_issuer(assertion: &str) -> Result<String, OAuthError> {
     let bad = || OAuthError::invalid_client("client_assertion is not a valid JWT");
     let payload = assertion.split('.').nth(1).ok_or_else(bad)?;
     let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(payload).map_err(|_| bad())?;
@@ -135,58 +195,109 @@ fn unverified_issuer(assertion: &str) -> Result<String, OAuthError> {
     value["iss"].as_str().map(str::to_owned).ok_or_else(bad)
 }
 
-/// RFC 7523 §3: signed by one of the client's keys, iss = sub = client_id, the
-/// endpoint (or issuer) as audience, unexpired, and its jti used once.
-async fn verify_assertion(
+/// RFC 7523 §3: signed by one of the client's keys with an accepted alg,
+/// iss = sub = client_id, an accepted audience, unexpired, and its jti used once.
+/// An API authenticating at `/introspect` (`client_id` its id, `jwks` its keys) too.
+pub(crate) async fn verify_assertion(
     state: &AppState,
-    client: &Client,
+    client_id: &str,
+    jwks: Option<&serde_json::Value>,
     assertion: &str,
-    audience: &str,
+    endpoint: &str,
 ) -> Result<(), OAuthError> {
     let fail = |why: String| OAuthError::invalid_client(format!("client_assertion rejected: {why}"));
-    let header = jsonwebtoken::decode_header(assertion).map_err(|e| fail(e.to_string()))?;
-    let alg = Alg::ALL
-        .into_iter()
-        .find(|a| a.jsonwebtoken() == header.alg)
-        .ok_or_else(|| fail(format!("algorithm {:?} is not accepted", header.alg)))?;
-    let jwks: JwkSet = client
-        .jwks
-        .clone()
-        .and_then(|j| serde_json::from_value(j).ok())
+    let keys = jwks
+        .and_then(|jwks| jwks["keys"].as_array())
         .ok_or_else(|| fail("the client has no usable JWKS".into()))?;
-    let candidates: Vec<_> =
-        jwks.keys.iter().filter(|k| header.kid.is_none() || k.common.key_id == header.kid).collect();
-    let mut validation = Validation::new(alg.jsonwebtoken());
-    validation.set_audience(&[audience, state.config.issuer_str()]);
-    validation.set_issuer(&[&client.id]);
-    validation.set_required_spec_claims(&["exp", "iss", "sub", "aud"]);
-    validation.leeway = 30;
-    let mut last_error = "no key of the client matches".to_string();
-    for jwk in candidates {
-        let Ok(key) = DecodingKey::from_jwk(jwk) else { continue };
-        match jsonwebtoken::decode::<AssertionClaims>(assertion, &key, &validation) {
-            Ok(data) => {
-                let claims = data.claims;
-                if claims.sub != client.id || claims.iss != client.id {
-                    return Err(fail("iss and sub must both be the client_id".into()));
+    let verified = jws::verify(assertion, keys).map_err(|e| fail(e.to_string()))?;
+    let claims: AssertionClaims = serde_json::from_value(verified.claims.into())
+        .map_err(|e| fail(format!("its claims are malformed ({e})")))?;
+    if claims.sub != client_id || claims.iss != client_id {
+        return Err(fail("iss and sub must both be the client_id".into()));
+    }
+    // The issuer (RFC 7523 §3), the token endpoint (OIDC Core §9: it SHOULD be
+    // that one, whichever endpoint the client calls) or the endpoint itself.
+    let token_endpoint = state.config.url(super::TOKEN_PATH);
+    let accepted = [state.config.issuer_str(), token_endpoint.as_str(), endpoint];
+    let audiences =
+        audiences(&claims.aud).ok_or_else(|| fail("aud must be a string or an array of strings".into()))?;
+    if !audiences.iter().any(|aud| accepted.contains(aud)) {
+        return Err(fail(format!("aud must name the issuer, the token endpoint or {endpoint}")));
+    }
+    let now = state.clock.now();
+    check_times(&claims, now).map_err(fail)?;
+    let jti = claims.jti.ok_or_else(|| fail("jti is required".into()))?;
+    // Remembered for as long as the assertion could be accepted, so a
+    // replay within its lifetime always finds it (exp is bounded above).
+    let used = records::UsedUntil(claims.exp + EXP_LEEWAY + 1);
+    let id = records::scoped(client_id, &jti);
+    let fresh = records::CLIENT_ASSERTION_JTI.put_new(state, &id, &used).await?;
+    if !fresh {
+        return Err(fail("this assertion was already used".into()));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn claims(exp: i64, iat: Option<i64>, nbf: Option<i64>) -> AssertionClaims {
+        let aud = serde_json::Value::from("a");
+        AssertionClaims { iss: "c".into(), sub: "c".into(), aud, exp, iat, nbf, jti: Some("j".into()) }
+    }
+
+    #[test]
+    fn an_assertion_lives_at_most_five_minutes_and_starts_now() {
+        let now = 1_000_000;
+        assert_eq!(check_times(&claims(now + 60, Some(now), Some(now)), now), Ok(()));
+        assert_eq!(check_times(&claims(now + 330, Some(now + 60), Some(now + 60)), now), Ok(()));
+        assert_eq!(check_times(&claims(now - 30, None, None), now), Ok(()));
+        assert!(check_times(&claims(now - 31, None, None), now).unwrap_err().contains("expired"));
+        assert!(check_times(&claims(now + 331, None, None), now).unwrap_err().contains("5 minutes"));
+        assert!(check_times(&claims(now + 60, Some(now + 61), None), now).unwrap_err().contains("iat"));
+        assert!(check_times(&claims(now + 60, None, Some(now + 61)), now).unwrap_err().contains("nbf"));
+    }
+
+    mod prop {
+        use axum::http::{HeaderMap, HeaderValue, header};
+        use base64::Engine;
+        use proptest::prelude::*;
+
+        use super::super::*;
+
+        fn with_authorization(value: &[u8]) -> Option<HeaderMap> {
+            let mut headers = HeaderMap::new();
+            headers.insert(header::AUTHORIZATION, HeaderValue::from_bytes(value).ok()?);
+            Some(headers)
+        }
+
+        proptest! {
+            #[test]
+            fn prop_any_authorization_header_is_answered(value in proptest::collection::vec(any::<u8>(), 0..200)) {
+                let mut basic = b"Basic ".to_vec();
+                basic.extend_from_slice(&value);
+                for raw in [value, basic] {
+                    if let Some(headers) = with_authorization(&raw) {
+                        let _ = presented(&headers, &Params::default());
+                    }
                 }
-                let jti = claims.jti.ok_or_else(|| fail("jti is required".into()))?;
-                let ttl = (claims.exp - state.clock.now()).clamp(1, 3600) as u64 + 60;
-                let fresh = state
-                    .ephemeral
-                    .put_new(
-                        &format!("assertion-jti:{}:{jti}", client.id),
-                        b"1",
-                        std::time::Duration::from_secs(ttl),
-                    )
-                    .await?;
-                if !fresh {
-                    return Err(fail("this assertion was already used".into()));
-                }
-                return Ok(());
             }
-            Err(e) => last_error = e.to_string(),
+
+            #[test]
+            fn prop_basic_credentials_round_trip(id in "\\PC{1,30}", secret in "\\PC{0,40}") {
+                let escape = |s: &str| url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
+                let pair = format!("{}:{}", escape(&id), escape(&secret));
+                let value = format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(pair));
+                let headers = with_authorization(value.as_bytes()).ok_or(TestCaseError::fail("header"))?;
+                match presented(&headers, &Params::default()) {
+                    Ok(Presented::Basic { id: got_id, secret: got_secret }) => {
+                        prop_assert_eq!(got_id, id);
+                        prop_assert_eq!(got_secret, secret);
+                    }
+                    _ => return Err(TestCaseError::fail("well-formed Basic credentials refused")),
+                }
+            }
         }
     }
-    Err(fail(last_error))
 }

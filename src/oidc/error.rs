@@ -18,19 +18,28 @@ pub enum ErrorCode {
     UnsupportedGrantType,
     UnsupportedResponseType,
     InvalidScope,
+    /// RFC 8707 §2: the `resource` is invalid, unknown or not for this client.
+    InvalidTarget,
     AccessDenied,
     InvalidToken,
     LoginRequired,
     ConsentRequired,
     InteractionRequired,
-    RequestNotSupported,
     RequestUriNotSupported,
+    /// RFC 9101 §7: the `request` parameter holds an invalid request object.
+    InvalidRequestObject,
+    /// RFC 9101 §7: the `request_uri` is unknown, used, expired or another client's.
+    InvalidRequestUri,
     ServerError,
     TemporarilyUnavailable,
     UnsupportedTokenType,
     InsufficientScope,
     /// OpenID Connect Core §3.1.2.6 errata: the requested `acr` cannot be met.
     UnmetAuthenticationRequirements,
+    /// RFC 9449 §5, §7.1: the DPoP proof is missing, malformed or does not fit.
+    InvalidDpopProof,
+    /// RFC 9449 §8: the DPoP proof must carry the nonce careid sends with this error.
+    UseDpopNonce,
 }
 
 impl ErrorCode {
@@ -44,17 +53,21 @@ impl ErrorCode {
             ErrorCode::UnsupportedGrantType => "unsupported_grant_type",
             ErrorCode::UnsupportedResponseType => "unsupported_response_type",
             ErrorCode::InvalidScope => "invalid_scope",
+            ErrorCode::InvalidTarget => "invalid_target",
             ErrorCode::AccessDenied => "access_denied",
             ErrorCode::InvalidToken => "invalid_token",
             ErrorCode::LoginRequired => "login_required",
             ErrorCode::ConsentRequired => "consent_required",
             ErrorCode::InteractionRequired => "interaction_required",
-            ErrorCode::RequestNotSupported => "request_not_supported",
             ErrorCode::RequestUriNotSupported => "request_uri_not_supported",
+            ErrorCode::InvalidRequestObject => "invalid_request_object",
+            ErrorCode::InvalidRequestUri => "invalid_request_uri",
             ErrorCode::ServerError => "server_error",
             ErrorCode::TemporarilyUnavailable => "temporarily_unavailable",
             ErrorCode::UnsupportedTokenType => "unsupported_token_type",
             ErrorCode::InsufficientScope => "insufficient_scope",
+            ErrorCode::InvalidDpopProof => "invalid_dpop_proof",
+            ErrorCode::UseDpopNonce => "use_dpop_nonce",
         }
     }
 
@@ -77,6 +90,8 @@ pub struct OAuthError {
     pub status: Option<StatusCode>,
     /// The `WWW-Authenticate` challenge sent with the error, if any.
     pub challenge: Option<Challenge>,
+    /// A fresh `DPoP-Nonce` for the client's next proof (RFC 9449 §8).
+    pub dpop_nonce: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -86,11 +101,14 @@ pub enum Challenge {
     /// Protected resources (RFC 6750 §3); a request with no token at all gets
     /// the bare challenge, without an error code (§3.1).
     Bearer { with_error: bool },
+    /// Protected resources called with a DPoP-bound token (RFC 9449 §7.1):
+    /// the error and the proof algorithms careid accepts.
+    Dpop,
 }
 
 impl OAuthError {
     pub fn new(code: ErrorCode, description: impl Into<String>) -> Self {
-        OAuthError { code, description: description.into(), status: None, challenge: None }
+        OAuthError { code, description: description.into(), status: None, challenge: None, dpop_nonce: None }
     }
 
     pub fn invalid_request(description: impl Into<String>) -> Self {
@@ -103,6 +121,14 @@ impl OAuthError {
 
     pub fn invalid_client(description: impl Into<String>) -> Self {
         OAuthError::new(ErrorCode::InvalidClient, description)
+    }
+
+    pub fn invalid_target(description: impl Into<String>) -> Self {
+        OAuthError::new(ErrorCode::InvalidTarget, description)
+    }
+
+    pub fn invalid_scope(description: impl Into<String>) -> Self {
+        OAuthError::new(ErrorCode::InvalidScope, description)
     }
 
     pub fn server_error() -> Self {
@@ -120,11 +146,31 @@ impl OAuthError {
         self
     }
 
+    /// The error as a protected resource answers a DPoP request (RFC 9449 §7.1):
+    /// 401 for a token or proof that does not hold, with a `DPoP` challenge.
+    pub fn with_dpop_challenge(mut self) -> Self {
+        if matches!(self.code, ErrorCode::InvalidDpopProof | ErrorCode::UseDpopNonce) {
+            self.status = Some(StatusCode::UNAUTHORIZED);
+        }
+        self.challenge = Some(Challenge::Dpop);
+        self
+    }
+
     /// RFC 6750 §3.1: no token was presented, so the challenge names no error.
     pub fn bearer_token_required() -> Self {
         let mut e = OAuthError::new(ErrorCode::InvalidToken, "an access token is required");
         e.challenge = Some(Challenge::Bearer { with_error: false });
         e
+    }
+}
+
+impl OAuthError {
+    /// `error` and `error_description` as a challenge carries them. RFC 6750
+    /// §3: quoted values may not hold `"` or `\`, nor anything outside printable ASCII.
+    fn challenge_params(&self) -> String {
+        let description: String =
+            self.description.chars().filter(|c| matches!(c, ' '..='~') && !matches!(c, '"' | '\\')).collect();
+        format!("error=\"{}\", error_description=\"{description}\"", self.code.as_str())
     }
 }
 
@@ -141,17 +187,17 @@ impl IntoResponse for OAuthError {
             Some(Challenge::Basic) => Some(HeaderValue::from_static("Basic realm=\"careid\"")),
             Some(Challenge::Bearer { with_error: false }) => Some(HeaderValue::from_static("Bearer")),
             Some(Challenge::Bearer { with_error: true }) => {
-                // RFC 6750 §3: quoted values may not hold `"` or `\`, nor anything outside printable ASCII.
-                let description: String = self
-                    .description
-                    .chars()
-                    .filter(|c| matches!(c, ' '..='~') && !matches!(c, '"' | '\\'))
-                    .collect();
-                let value =
-                    format!("Bearer error=\"{}\", error_description=\"{description}\"", self.code.as_str());
+                let value = format!("Bearer {}", self.challenge_params());
                 HeaderValue::from_str(&value).ok()
             }
+            Some(Challenge::Dpop) => {
+                let algs = crate::crypto::jws::ACCEPTED_ALGS.join(" ");
+                HeaderValue::from_str(&format!("DPoP {}, algs=\"{algs}\"", self.challenge_params())).ok()
+            }
         };
+        if let Some(nonce) = self.dpop_nonce.as_deref().and_then(|n| HeaderValue::from_str(n).ok()) {
+            headers.insert("dpop-nonce", nonce);
+        }
         if let Some(challenge) = challenge {
             headers.insert(header::WWW_AUTHENTICATE, challenge);
         }

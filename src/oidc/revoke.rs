@@ -1,12 +1,12 @@
 //! Token revocation (RFC 7009): a client withdraws a token careid issued to it.
 
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
+use super::client_auth::AuthenticatedClient;
 use super::error::OAuthError;
-use super::form::OAuthForm;
-use super::{access_token, client_auth, no_store};
+use super::{access_token, no_store};
 use crate::AppState;
 use crate::clients::Client;
 use crate::crypto::random;
@@ -18,18 +18,11 @@ pub const PATH: &str = "/revoke";
 /// only touch tokens issued to their own client_id.
 pub async fn revoke(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    OAuthForm(params): OAuthForm,
-) -> Response {
-    let outcome = async {
-        let client = client_auth::authenticate(&state, &headers, &params, &state.config.url(PATH)).await?;
-        let token = params.get("token").ok_or_else(|| OAuthError::invalid_request("token is required"))?;
-        Ok::<_, OAuthError>(withdraw(&state, &client, token).await?)
-    };
-    match outcome.await {
-        Ok(()) => no_store(StatusCode::OK.into_response()),
-        Err(e) => e.into_response(),
-    }
+    AuthenticatedClient { client, params }: AuthenticatedClient,
+) -> Result<Response, OAuthError> {
+    let token = params.get("token").ok_or_else(|| OAuthError::invalid_request("token is required"))?;
+    withdraw(&state, &client, token).await?;
+    Ok(no_store(StatusCode::OK.into_response()))
 }
 
 /// A refresh token ends its whole grant (the family and the access tokens

@@ -1,22 +1,22 @@
-//! Building and signing tokens: ID tokens (OIDC Core §2), JWT access tokens
-//! (RFC 9068), opaque refresh tokens, and the claims each scope releases.
+//! The tokens of one response: ID tokens (OIDC Core §2), the access token
+//! (built in `access_token`), opaque refresh tokens, and the claims each scope releases.
 
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256, Sha512};
 
+use super::access_token::{self, Issue};
+use super::resource::Target;
 use crate::AppState;
-use crate::accounts::User;
 use crate::clients::Client;
 use crate::crypto::keys::b64;
 use crate::crypto::{Alg, KeyringError, random};
+use crate::people::User;
 use crate::store::{Grant, RefreshToken, StoreError};
 
-/// Access tokens are signed with ES256: compact and fast to verify.
-pub const ACCESS_TOKEN_ALG: Alg = Alg::ES256;
-
-/// The successful token response (RFC 6749 §5.1).
-#[derive(Debug, Serialize)]
+/// The successful token response (RFC 6749 §5.1). Its `Debug` names the
+/// tokens it holds, never their values.
+#[derive(Serialize)]
 pub struct TokenResponse {
     pub access_token: String,
     pub token_type: &'static str,
@@ -26,6 +26,19 @@ pub struct TokenResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub refresh_token: Option<String>,
     pub scope: String,
+}
+
+impl std::fmt::Debug for TokenResponse {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TokenResponse")
+            .field("access_token", &"[redacted]")
+            .field("token_type", &self.token_type)
+            .field("expires_in", &self.expires_in)
+            .field("id_token", &self.id_token.as_ref().map(|_| "[redacted]"))
+            .field("refresh_token", &self.refresh_token.as_ref().map(|_| "[redacted]"))
+            .field("scope", &self.scope)
+            .finish()
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -71,6 +84,8 @@ pub fn user_claims(
     put("given_name", json!(user.given_name), "profile");
     put("family_name", json!(user.family_name), "profile");
     put("updated_at", json!(user.updated_at), "profile");
+    // The language the person picked (BCP 47); absent until they pick one.
+    put("locale", json!(user.lang().map(crate::i18n::Lang::code)), "profile");
     put("email", json!(user.email), "email");
     put("email_verified", json!(user.email_verified), "email");
     if user.phone_number.is_some() {
@@ -87,34 +102,30 @@ pub struct Mint<'a> {
     pub client: &'a Client,
     pub user: &'a User,
     pub grant: &'a Grant,
+    /// The access token's audience (RFC 8707).
+    pub target: &'a Target,
+    /// The access token's scopes, already limited to the target.
     pub scopes: Vec<String>,
     pub nonce: Option<&'a str>,
     pub claims_request: Option<&'a Value>,
     pub with_refresh_token: bool,
+    /// The DPoP key the access token is bound to (RFC 9449 §6).
+    pub dpop_jkt: Option<&'a str>,
 }
 
 pub async fn mint(state: &AppState, m: Mint<'_>) -> Result<TokenResponse, TokenError> {
     let now = state.clock.now();
     let issuer = state.config.issuer_str();
-    let scope = m.scopes.join(" ");
-    let amr = m.grant.amr();
-    let access_claims = json!({
-        "iss": issuer,
-        "sub": m.user.id,
-        "aud": issuer,
-        "client_id": m.client.id,
-        "exp": now + m.client.access_token_ttl,
-        "iat": now,
-        "nbf": now,
-        "jti": random::token(16),
-        "scope": scope,
-        "sid": m.grant.sid,
-        "auth_time": m.grant.auth_time,
-        "acr": m.grant.acr,
-        "amr": amr,
-        "gid": m.grant.id,
-    });
-    let access_token = state.keyring.sign(ACCESS_TOKEN_ALG, Some("at+jwt"), &access_claims)?;
+    let access = access_token::issue(
+        state,
+        Issue {
+            client: m.client,
+            target: m.target,
+            scopes: &m.scopes,
+            grant: Some(m.grant),
+            dpop_jkt: m.dpop_jkt,
+        },
+    )?;
     let id_token = if m.scopes.iter().any(|s| s == "openid") {
         let alg = m.client.id_token_alg;
         let mut claims = user_claims(m.user, &m.scopes, m.claims_request, "id_token");
@@ -126,8 +137,8 @@ pub async fn mint(state: &AppState, m: Mint<'_>) -> Result<TokenResponse, TokenE
             "iat": now,
             "auth_time": m.grant.auth_time,
             "acr": m.grant.acr,
-            "amr": amr,
-            "at_hash": half_hash(alg, &access_token),
+            "amr": m.grant.amr(),
+            "at_hash": half_hash(alg, &access.token),
             "azp": m.client.id,
         });
         if let Value::Object(base) = base {
@@ -152,48 +163,42 @@ pub async fn mint(state: &AppState, m: Mint<'_>) -> Result<TokenResponse, TokenE
             expires_at: (now + m.client.refresh_token_ttl).min(m.grant.expires_at),
             rotated_at: None,
         };
-        state.store.insert_refresh_token(&row).await?;
+        state.store.issue_refresh_token(&row).await?;
         Some(token)
     } else {
         None
     };
     Ok(TokenResponse {
-        access_token,
-        token_type: "Bearer",
-        expires_in: m.client.access_token_ttl,
+        access_token: access.token,
+        token_type: token_type(m.dpop_jkt),
+        expires_in: access.expires_in,
         id_token,
         refresh_token,
-        scope,
+        scope: m.scopes.join(" "),
     })
+}
+
+/// RFC 9449 §5.1: `DPoP` for a token bound to a key, `Bearer` otherwise.
+fn token_type(dpop_jkt: Option<&str>) -> &'static str {
+    if dpop_jkt.is_some() { "DPoP" } else { "Bearer" }
 }
 
 /// An access token for the client itself (client_credentials): no user, no grant.
 pub fn mint_client_token(
     state: &AppState,
     client: &Client,
+    target: &Target,
     scopes: &[String],
+    dpop_jkt: Option<&str>,
 ) -> Result<TokenResponse, TokenError> {
-    let now = state.clock.now();
-    let issuer = state.config.issuer_str();
-    let scope = scopes.join(" ");
-    let claims = json!({
-        "iss": issuer,
-        "sub": client.id,
-        "aud": issuer,
-        "client_id": client.id,
-        "exp": now + client.access_token_ttl,
-        "iat": now,
-        "nbf": now,
-        "jti": random::token(16),
-        "scope": scope,
-    });
+    let access = access_token::issue(state, Issue { client, target, scopes, grant: None, dpop_jkt })?;
     Ok(TokenResponse {
-        access_token: state.keyring.sign(ACCESS_TOKEN_ALG, Some("at+jwt"), &claims)?,
-        token_type: "Bearer",
-        expires_in: client.access_token_ttl,
+        access_token: access.token,
+        token_type: token_type(dpop_jkt),
+        expires_in: access.expires_in,
         id_token: None,
         refresh_token: None,
-        scope,
+        scope: scopes.join(" "),
     })
 }
 
@@ -209,5 +214,19 @@ mod tests {
             "77QmUPtjPfzWtF2AnpK9RQ"
         );
         assert_eq!(half_hash(Alg::EdDSA, "x").len(), 43);
+    }
+
+    #[test]
+    fn a_token_response_never_prints_its_tokens() {
+        let response = TokenResponse {
+            access_token: "at-secret".into(),
+            token_type: "Bearer",
+            expires_in: 600,
+            id_token: Some("idt-secret".into()),
+            refresh_token: Some("rt-secret".into()),
+            scope: "openid".into(),
+        };
+        let shown = format!("{response:?}");
+        assert!(!shown.contains("secret") && shown.contains("openid"), "{shown}");
     }
 }

@@ -4,71 +4,47 @@
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use serde::{Deserialize, Serialize};
-use serde_json::json;
+use serde::Deserialize;
 
-use super::invitations::{self, InviteError, Inviter};
+use super::invitation_view::{self, InvitationView, Issued};
+use super::invitations::{self, InviteError, Inviter, NewInvite};
 use crate::AppState;
-use crate::accounts::{Email, Role};
 use crate::audit::Origin;
+use crate::i18n::Lang;
+use crate::people::{Email, Role};
 use crate::secret::Secret;
 use crate::store::Invitation;
 use crate::web::bearer::BearerUser;
-use crate::web::client_ip::ClientIp;
-use crate::web::json_error;
+use crate::web::{ErrorBody, json_error};
 
 pub const SCOPE: &str = "careid:invite";
 
-#[derive(Deserialize)]
+/// An invitation to make: the role, and the address to email it to.
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-struct CreateRequest {
+pub struct CreateRequest {
     role: String,
     email: Option<String>,
+    /// The invitation's language: en, de or ar (its email and sign-up page).
+    locale: Option<String>,
+    /// The client (its id) the invitation leads to: the invitee arrives there
+    /// signed in after sign-up. Default: the deployment's client for the role.
+    client: Option<String>,
 }
 
-/// An invitation as the inviter sees it (never its token digest).
-#[derive(Serialize)]
-struct InvitationView<'a> {
-    id: &'a str,
-    role: &'a str,
-    deployment: &'a str,
-    email: Option<&'a str>,
-    status: &'static str,
-    created_at: i64,
-    expires_at: i64,
-    sent_at: Option<i64>,
-    redeemed_at: Option<i64>,
-}
-
-impl<'a> InvitationView<'a> {
-    fn of(i: &'a Invitation, now: i64) -> Self {
-        let status = match (i.redeemed_at, i.revoked_at) {
-            (Some(_), _) => "redeemed",
-            (None, Some(_)) => "revoked",
-            _ if i.expires_at <= now => "expired",
-            _ => "open",
-        };
-        InvitationView {
-            id: &i.id,
-            role: &i.role,
-            deployment: &i.deployment_id,
-            email: i.email.as_deref(),
-            status,
-            created_at: i.created_at,
-            expires_at: i.expires_at,
-            sent_at: i.sent_at,
-            redeemed_at: i.redeemed_at,
-        }
-    }
+/// The caller's invitations, newest first.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct InvitationList {
+    invitations: Vec<InvitationView>,
 }
 
 impl IntoResponse for InviteError {
     fn into_response(self) -> Response {
         let (status, error) = match &self {
             InviteError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
-            InviteError::Invalid(_) | InviteError::UnknownDeployment(_) => {
+            InviteError::Invalid(_) | InviteError::UnknownDeployment(_) | InviteError::UnknownClient(_) => {
                 (StatusCode::BAD_REQUEST, "invalid_request")
             }
             InviteError::NotFound => (StatusCode::NOT_FOUND, "not_found"),
@@ -90,38 +66,26 @@ impl IntoResponse for InviteError {
     }
 }
 
-/// The created or re-issued invitation; the link (and a QR code of it) only
-/// when no email carries it, so a link meant for a mailbox passes through
-/// nobody else's hands.
 fn issued(state: &AppState, status: StatusCode, invitation: &Invitation, token: &Secret) -> Response {
-    let mut body = json!({ "invitation": InvitationView::of(invitation, state.clock.now()) });
-    if invitation.email.is_none() {
-        let link = invitations::link(state, token);
-        body["qr_svg"] = json!(qr_svg(&link));
-        body["link"] = json!(link);
-    }
-    (status, Json(body)).into_response()
-}
-
-/// An SVG QR code of `link`, for showing on a screen to a patient's phone.
-fn qr_svg(link: &str) -> Option<String> {
-    let code = qrcode::QrCode::new(link.as_bytes()).ok()?;
-    Some(code.render::<qrcode::render::svg::Color>().min_dimensions(240, 240).build())
+    (status, Json(invitation_view::issued(state, invitation, token))).into_response()
 }
 
 fn invalid(description: &str) -> Response {
     json_error(StatusCode::BAD_REQUEST, "invalid_request", description)
 }
 
+/// Invite someone (a clinician their patients, an administrator their care team).
+#[utoipa::path(post, path = "/api/invitations", tag = "invitations", request_body = CreateRequest,
+    security(("bearer" = ["careid:invite"])),
+    responses((status = 201, body = Issued), (status = "4XX", body = ErrorBody), (status = "5XX", body = ErrorBody)))]
 pub async fn create(
     State(state): State<AppState>,
-    ClientIp(ip): ClientIp,
-    headers: HeaderMap,
+    origin: Origin,
     caller: BearerUser,
     body: Bytes,
 ) -> Response {
-    if let Err(response) = caller.require(SCOPE) {
-        return response;
+    if let Err(refusal) = caller.require(SCOPE) {
+        return refusal.into_response();
     }
     let request: CreateRequest = match serde_json::from_slice(&body) {
         Ok(r) => r,
@@ -135,57 +99,73 @@ pub async fn create(
         Ok(email) => email,
         Err(e) => return invalid(&e),
     };
-    let deployment = caller.user.deployment_id.clone();
+    let locale = match request.locale.as_deref().map(Lang::parse).transpose() {
+        Ok(locale) => locale,
+        Err(e) => return invalid(&e.to_string()),
+    };
+    let new = NewInvite {
+        role,
+        deployment_id: caller.user.deployment_id.clone(),
+        email,
+        locale,
+        client: request.client,
+    };
     let inviter = Inviter::User(Box::new(caller.user));
-    let origin = Origin::from_request(ip, &headers);
-    match invitations::create(&state, &inviter, role, &deployment, email, &origin).await {
+    match invitations::issue(&state, &inviter, new, &origin).await {
         Ok((invitation, token)) => issued(&state, StatusCode::CREATED, &invitation, &token),
         Err(e) => e.into_response(),
     }
 }
 
+/// The invitations the caller made.
+#[utoipa::path(get, path = "/api/invitations", tag = "invitations", security(("bearer" = ["careid:invite"])),
+    responses((status = 200, body = InvitationList), (status = "4XX", body = ErrorBody), (status = "5XX", body = ErrorBody)))]
 pub async fn list(State(state): State<AppState>, caller: BearerUser) -> Response {
-    if let Err(response) = caller.require(SCOPE) {
-        return response;
+    if let Err(refusal) = caller.require(SCOPE) {
+        return refusal.into_response();
     }
     match invitations::list(&state, &Inviter::User(Box::new(caller.user))).await {
         Ok(all) => {
             let now = state.clock.now();
             let views: Vec<_> = all.iter().map(|i| InvitationView::of(i, now)).collect();
-            Json(json!({ "invitations": views })).into_response()
+            Json(InvitationList { invitations: views }).into_response()
         }
         Err(e) => e.into_response(),
     }
 }
 
+/// A new link for one of the caller's invitations (the old one stops working).
+#[utoipa::path(post, path = "/api/invitations/{id}/resend", tag = "invitations", params(("id" = String, Path)),
+    security(("bearer" = ["careid:invite"])),
+    responses((status = 200, body = Issued), (status = "4XX", body = ErrorBody), (status = "5XX", body = ErrorBody)))]
 pub async fn resend(
     State(state): State<AppState>,
-    ClientIp(ip): ClientIp,
-    headers: HeaderMap,
+    origin: Origin,
     caller: BearerUser,
     Path(id): Path<String>,
 ) -> Response {
-    if let Err(response) = caller.require(SCOPE) {
-        return response;
+    if let Err(refusal) = caller.require(SCOPE) {
+        return refusal.into_response();
     }
-    let origin = Origin::from_request(ip, &headers);
     match invitations::resend(&state, &Inviter::User(Box::new(caller.user)), &id, &origin).await {
         Ok((invitation, token)) => issued(&state, StatusCode::OK, &invitation, &token),
         Err(e) => e.into_response(),
     }
 }
 
+/// Revoke one of the caller's invitations.
+#[utoipa::path(delete, path = "/api/invitations/{id}", tag = "invitations", params(("id" = String, Path)),
+    security(("bearer" = ["careid:invite"])),
+    responses((status = 204), (status = "4XX", body = ErrorBody), (status = "5XX", body = ErrorBody)))]
 pub async fn revoke(
     State(state): State<AppState>,
-    ClientIp(ip): ClientIp,
-    headers: HeaderMap,
+    origin: Origin,
     caller: BearerUser,
     Path(id): Path<String>,
 ) -> Response {
-    if let Err(response) = caller.require(SCOPE) {
-        return response;
+    if let Err(refusal) = caller.require(SCOPE) {
+        return refusal.into_response();
     }
-    let origin = Origin::from_request(ip, &headers);
     match invitations::revoke(&state, &Inviter::User(Box::new(caller.user)), &id, &origin).await {
         Ok(()) => StatusCode::NO_CONTENT.into_response(),
         Err(e) => e.into_response(),

@@ -2,14 +2,17 @@
 //! `careid deployments`), validated once so a bad policy cannot be stored.
 
 use serde::{Deserialize, Serialize};
-use serde_json::json;
+use serde_json::{Value, json};
 
 use crate::AppState;
+use crate::brand;
+
 use crate::audit::{self, Event, Origin};
+use crate::people::Role;
 use crate::store::{Deployment, Store, StoreError};
 
 /// A deployment's policy as written; [`DeploymentSpec::validate`] makes it a [`Deployment`].
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DeploymentSpec {
     pub id: String,
@@ -33,12 +36,47 @@ pub struct DeploymentSpec {
     pub app_link: Option<String>,
     /// Unset: `en`.
     pub default_locale: Option<String>,
+    /// The client (its id) an invitation of staff leads to when it names none.
+    #[serde(default)]
+    pub staff_client: Option<String>,
+    /// The client (its id) a patient's invitation leads to when it names none.
+    #[serde(default)]
+    pub patient_client: Option<String>,
+    /// What people call the platform, e.g. "CareConnect" (page titles,
+    /// emails, the From name). Unset: careid.
+    pub product_name: Option<String>,
+    /// An https image shown at the top of every page. Unset: no logo.
+    pub logo_url: Option<String>,
+    /// CSS hex (`#rrggbb` or `#rgb`): buttons and links. Unset: careid's blue.
+    pub primary_color: Option<String>,
+    /// CSS hex (`#rrggbb` or `#rgb`): highlights such as focus rings.
+    pub accent_color: Option<String>,
+    /// The address people write to with questions (error pages, emails).
+    pub support_email: Option<String>,
+    /// An https page where people find help (error pages, emails).
+    pub support_url: Option<String>,
+}
+
+/// A policy that cannot be stored: the field at fault and why.
+#[derive(Debug, thiserror::Error)]
+#[error("{message}")]
+pub struct Invalid {
+    pub field: &'static str,
+    pub message: String,
+}
+
+impl Invalid {
+    fn new(field: &'static str, message: String) -> Invalid {
+        Invalid { field, message }
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
 pub enum DeploymentError {
-    #[error("{0}")]
-    Invalid(String),
+    #[error(transparent)]
+    Invalid(Invalid),
+    #[error("the deployment changed since it was read")]
+    Stale,
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -61,6 +99,14 @@ impl From<&Deployment> for DeploymentSpec {
             play_store_url: d.play_store_url.clone(),
             app_link: d.app_link.clone(),
             default_locale: Some(d.default_locale.clone()),
+            staff_client: d.staff_client.clone(),
+            patient_client: d.patient_client.clone(),
+            product_name: d.product_name.clone(),
+            logo_url: d.logo_url.clone(),
+            primary_color: d.primary_color.clone(),
+            accent_color: d.accent_color.clone(),
+            support_email: d.support_email.clone(),
+            support_url: d.support_url.clone(),
         }
     }
 }
@@ -71,59 +117,92 @@ fn present(value: Option<String>) -> Option<String> {
 }
 
 /// Store links are opened by people's browsers: https only.
-fn web_url(field: &str, value: Option<String>) -> Result<Option<String>, String> {
+fn web_url(value: Option<String>) -> Result<Option<String>, String> {
     let Some(value) = present(value) else { return Ok(None) };
     match url::Url::parse(&value) {
         Ok(url) if url.scheme() == "https" => Ok(Some(value)),
-        _ => Err(format!("{field}: {value:?} is not an https URL")),
+        _ => Err(format!("{value:?} is not an https URL")),
     }
 }
 
 impl DeploymentSpec {
-    pub fn validate(self, created_at: i64, now: i64) -> Result<Deployment, String> {
+    pub fn validate(self, created_at: i64, now: i64) -> Result<Deployment, Invalid> {
         let id = self.id.trim().to_string();
         let id_ok = (1..=64).contains(&id.len())
             && id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
         if !id_ok {
-            return Err(format!("deployment id {id:?}: 1 to 64 of a-z, 0-9, - and _"));
+            return Err(Invalid::new("id", format!("deployment id {id:?}: 1 to 64 of a-z, 0-9, - and _")));
         }
         let name = self.name.trim().to_string();
         if name.is_empty() {
-            return Err(format!("deployment {id}: name is empty"));
+            return Err(Invalid::new("name", format!("deployment {id}: name is empty")));
         }
         let hours = self.email_verification_hours.unwrap_or(24);
         if !(1..=720).contains(&hours) {
-            return Err(format!("deployment {id}: email_verification_hours must be 1 to 720"));
+            let message = format!("deployment {id}: email_verification_hours must be 1 to 720");
+            return Err(Invalid::new("email_verification_hours", message));
         }
         let days = self.invitation_days.unwrap_or(7);
         if !(1..=90).contains(&days) {
-            return Err(format!("deployment {id}: invitation_days must be 1 to 90"));
+            return Err(Invalid::new(
+                "invitation_days",
+                format!("deployment {id}: invitation_days must be 1 to 90"),
+            ));
         }
         let terms_version = present(self.terms_version);
-        let terms_url = web_url("terms_url", self.terms_url).map_err(|e| format!("deployment {id}: {e}"))?;
+        let shown = id.clone();
+        let in_field = |field: &'static str| {
+            let shown = shown.clone();
+            move |e: String| Invalid::new(field, format!("deployment {shown}: {field}: {e}"))
+        };
+        let terms_url = web_url(self.terms_url).map_err(in_field("terms_url"))?;
         if terms_version.is_some() && terms_url.is_none() {
-            return Err(format!("deployment {id}: terms_version needs terms_url"));
+            return Err(Invalid::new(
+                "terms_version",
+                format!("deployment {id}: terms_version needs terms_url"),
+            ));
         }
         let disclaimer_text = present(self.disclaimer_text);
         let disclaimer_version = present(self.disclaimer_version);
         if disclaimer_text.is_some() != disclaimer_version.is_some() {
-            return Err(format!("deployment {id}: disclaimer_text and disclaimer_version go together"));
+            let message = format!("deployment {id}: disclaimer_text and disclaimer_version go together");
+            return Err(Invalid::new("disclaimer_version", message));
         }
         let app_link = present(self.app_link);
         if let Some(link) = &app_link {
-            url::Url::parse(link).map_err(|_| format!("deployment {id}: app_link {link:?} is not a URL"))?;
+            url::Url::parse(link).map_err(|_| in_field("app_link")(format!("{link:?} is not a URL")))?;
         }
         let default_locale = present(self.default_locale).unwrap_or_else(|| "en".into());
         let locale_ok = (2..=35).contains(&default_locale.len())
             && default_locale.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
         if !locale_ok {
-            return Err(format!("deployment {id}: default_locale {default_locale:?} is not a language tag"));
+            let message = format!("deployment {id}: default_locale {default_locale:?} is not a language tag");
+            return Err(Invalid::new("default_locale", message));
         }
-        let with_id = |e: String| format!("deployment {id}: {e}");
+        let client = |field: &'static str, value: Option<String>| match present(value) {
+            Some(c) if c.len() > 128 || !c.chars().all(|ch| ch.is_ascii_graphic()) => {
+                Err(Invalid::new(field, format!("deployment {id}: {field}: {c:?} is not a client id")))
+            }
+            other => Ok(other),
+        };
+        let staff_client = client("staff_client", self.staff_client)?;
+        let patient_client = client("patient_client", self.patient_client)?;
+        let checked =
+            |field: &'static str, value: Option<String>, check: fn(&str) -> Result<String, String>| {
+                present(value).map(|v| check(&v)).transpose().map_err(in_field(field))
+            };
         Ok(Deployment {
-            privacy_url: web_url("privacy_url", self.privacy_url).map_err(with_id)?,
-            app_store_url: web_url("app_store_url", self.app_store_url).map_err(with_id)?,
-            play_store_url: web_url("play_store_url", self.play_store_url).map_err(with_id)?,
+            staff_client,
+            patient_client,
+            product_name: checked("product_name", self.product_name, brand::spec::product_name)?,
+            logo_url: web_url(self.logo_url).map_err(in_field("logo_url"))?,
+            primary_color: checked("primary_color", self.primary_color, brand::spec::colour)?,
+            accent_color: checked("accent_color", self.accent_color, brand::spec::colour)?,
+            support_email: checked("support_email", self.support_email, brand::spec::support_email)?,
+            support_url: web_url(self.support_url).map_err(in_field("support_url"))?,
+            privacy_url: web_url(self.privacy_url).map_err(in_field("privacy_url"))?,
+            app_store_url: web_url(self.app_store_url).map_err(in_field("app_store_url"))?,
+            play_store_url: web_url(self.play_store_url).map_err(in_field("play_store_url"))?,
             id,
             name,
             mfa_required: self.mfa_required,
@@ -138,6 +217,7 @@ impl DeploymentSpec {
             default_locale,
             created_at,
             updated_at: now,
+            version: 0,
         })
     }
 }
@@ -150,37 +230,103 @@ pub async fn save(store: &Store, spec: DeploymentSpec, now: i64) -> Result<Deplo
     Ok(deployment)
 }
 
-/// Saves `spec` as [`save`] does, and audits a new deployment or a change of
-/// who must use two factors or a passkey; `actor` is the administrator
-/// (`None`: the operator).
+/// Saves `spec` as [`save`] does and audits what changed, field by field:
+/// `deployment.created`, `deployment.policy_changed` when who must use two
+/// factors or a passkey changes, `deployment.changed` otherwise. `actor` is
+/// the administrator or operator signed in (`None`: the operator at the
+/// CLI); with `version` the change is made only if the deployment is still
+/// at that version (what the caller read), [`DeploymentError::Stale`] if not.
 pub async fn change(
     state: &AppState,
     spec: DeploymentSpec,
     actor: Option<&str>,
+    version: Option<i64>,
     origin: &Origin,
 ) -> Result<Deployment, DeploymentError> {
+    let now = state.clock.now();
     let before = state.store.deployment(spec.id.trim()).await?;
-    let after = save(&state.store, spec, state.clock.now()).await?;
-    let changed = before
-        .is_none_or(|b| (b.mfa_required, b.passkey_required) != (after.mfa_required, after.passkey_required));
-    if changed {
-        let event = Event {
-            actor,
-            deployment_id: Some(&after.id),
-            detail: Some(
-                json!({ "mfa_required": after.mfa_required, "passkey_required": after.passkey_required }),
-            ),
-            ..Event::new("deployment.policy_changed")
-        };
-        audit::record(state, event, origin).await;
-    }
+    let after = match (&before, version) {
+        (Some(before), Some(version)) => {
+            let after = spec.validate(before.created_at, now).map_err(DeploymentError::Invalid)?;
+            check_clients(&state.store, &after).await?;
+            if audit::changes(before, &after, IGNORED).is_empty() {
+                // Nothing to change: nothing written, so the ETag stays.
+                return Ok(before.clone());
+            }
+            if !state.store.update_deployment_if(&after, version).await? {
+                return Err(DeploymentError::Stale);
+            }
+            after
+        }
+        (None, Some(_)) => return Err(DeploymentError::Stale),
+        (_, None) => {
+            let created_at = before.as_ref().map_or(now, |d| d.created_at);
+            let after = spec.validate(created_at, now).map_err(DeploymentError::Invalid)?;
+            check_clients(&state.store, &after).await?;
+            state.store.upsert_deployment(&after).await?;
+            after
+        }
+    };
+    let (kind, detail) = match &before {
+        None => ("deployment.created", Value::Object(audit::changes(&json!({}), &after, IGNORED))),
+        Some(before) => {
+            let changes = audit::changes(before, &after, IGNORED);
+            if changes.is_empty() {
+                return Ok(after);
+            }
+            let policy = changes.contains_key("mfa_required") || changes.contains_key("passkey_required");
+            (if policy { "deployment.policy_changed" } else { "deployment.changed" }, Value::Object(changes))
+        }
+    };
+    let event = Event {
+        actor,
+        deployment_id: Some(&after.id),
+        detail: Some(json!({ "changes": detail })),
+        ..Event::new(kind)
+    };
+    audit::record(state, event, origin).await;
     Ok(after)
 }
+
+/// A default client must exist (careid.toml declares clients after
+/// deployments, so its deployments name clients of earlier starts or none)
+/// and admit the deployment's members of that kind.
+async fn check_clients(store: &Store, d: &Deployment) -> Result<(), DeploymentError> {
+    let defaults = [
+        ("staff_client", &d.staff_client, Role::Clinician),
+        ("patient_client", &d.patient_client, Role::Patient),
+    ];
+    for (field, client, role) in defaults {
+        let Some(id) = client else { continue };
+        let admits = store.client(id).await?.is_some_and(|c| c.serves(&d.id) && c.allows_role(role));
+        if !admits {
+            let message =
+                format!("deployment {}: {field}: no client {id:?} serving its {}s", d.id, role.as_str());
+            return Err(DeploymentError::Invalid(Invalid::new(field, message)));
+        }
+    }
+    Ok(())
+}
+
+/// Bookkeeping, not policy: never audited as a change.
+const IGNORED: &[&str] = &["created_at", "updated_at"];
 
 /// Creates or updates every deployment declared in configuration.
 pub async fn sync_declared(store: &Store, specs: &[DeploymentSpec], now: i64) -> Result<(), DeploymentError> {
     for spec in specs {
         save(store, spec.clone(), now).await?;
+    }
+    Ok(())
+}
+
+/// Checks the default clients of every declared deployment, once the
+/// declared clients are stored too (they are synced after the deployments
+/// they may serve).
+pub async fn check_declared_clients(store: &Store, specs: &[DeploymentSpec]) -> Result<(), DeploymentError> {
+    for spec in specs {
+        if let Some(d) = store.deployment(spec.id.trim()).await? {
+            check_clients(store, &d).await?;
+        }
     }
     Ok(())
 }
@@ -210,6 +356,11 @@ mod tests {
             DeploymentSpec { terms_url: Some("http://x.example/terms".into()), ..spec() },
             DeploymentSpec { disclaimer_text: Some("Not for emergencies".into()), ..spec() },
             DeploymentSpec { app_link: Some("not a link".into()), ..spec() },
+            DeploymentSpec { primary_color: Some("blue".into()), ..spec() },
+            DeploymentSpec { accent_color: Some("#12345".into()), ..spec() },
+            DeploymentSpec { logo_url: Some("http://x.example/logo.png".into()), ..spec() },
+            DeploymentSpec { support_email: Some("help at example".into()), ..spec() },
+            DeploymentSpec { support_url: Some("javascript:alert(1)".into()), ..spec() },
         ];
         for s in bad {
             assert!(s.clone().validate(0, 0).is_err(), "{s:?}");

@@ -1,33 +1,38 @@
 //! Invitations: who may invite whom, issuing and re-issuing links, the
 //! invitation email, revoking. The platform is invite-only; this is its door.
 
+use crate::i18n::{Choice, Lang, Source};
 use serde_json::json;
 
+use super::journey;
 use crate::AppState;
-use crate::accounts::{Email, Role, User};
 use crate::audit::{self, Event, Origin};
 use crate::crypto::random;
+use crate::people::{Email, Role, User};
 use crate::secret::Secret;
 use crate::store::{Deployment, Invitation, StoreError};
 
-/// Who is inviting: the operator (through the CLI) or a signed-in person.
+/// Who is inviting: the operator (through the CLI), a signed-in person
+/// (their own invitations), or an administrator or operator through the
+/// admin API (every invitation of the deployments they manage).
 pub enum Inviter {
     Operator,
     User(Box<User>),
+    Manager(Box<User>),
 }
 
 impl Inviter {
     fn id(&self) -> Option<&str> {
         match self {
             Inviter::Operator => None,
-            Inviter::User(u) => Some(&u.id),
+            Inviter::User(u) | Inviter::Manager(u) => Some(&u.id),
         }
     }
 
     fn name(&self) -> &str {
         match self {
             Inviter::Operator => "careid",
-            Inviter::User(u) => &u.name,
+            Inviter::User(u) | Inviter::Manager(u) => &u.name,
         }
     }
 }
@@ -39,6 +44,9 @@ pub enum InviteError {
     Forbidden(&'static str),
     #[error("{0}")]
     Invalid(String),
+    /// The client named is unknown, or does not admit this role or deployment.
+    #[error("{0}")]
+    UnknownClient(String),
     #[error("no deployment {0:?}")]
     UnknownDeployment(String),
     /// Unknown, or made by someone else (the same answer, so ids reveal nothing).
@@ -56,7 +64,11 @@ pub enum InviteError {
 /// clinicians their patients, each within their own deployment; the operator
 /// anyone anywhere (that is how the first administrators arrive).
 fn permit(inviter: &Inviter, role: Role, deployment_id: &str) -> Result<(), InviteError> {
-    let Inviter::User(user) = inviter else { return Ok(()) };
+    let user = match inviter {
+        Inviter::Operator => return Ok(()),
+        Inviter::Manager(user) if user.operator => return Ok(()),
+        Inviter::User(user) | Inviter::Manager(user) => user,
+    };
     if !user.is_active() {
         return Err(InviteError::Forbidden("this account is disabled"));
     }
@@ -83,19 +95,43 @@ pub fn link(state: &AppState, token: &Secret) -> String {
     state.config.url(&format!("/invite/{}", token.expose()))
 }
 
-/// Creates an invitation and, when it names an email, sends it there.
-/// Returns the token: it is stored only as a digest, so this is the one
-/// chance to hand the link over by other means.
+/// What an inviter asks for.
+pub struct NewInvite {
+    pub role: Role,
+    pub deployment_id: String,
+    pub email: Option<Email>,
+    pub locale: Option<Lang>,
+    /// The client the invitation leads to; `None`: the deployment's default for the role.
+    pub client: Option<String>,
+}
+
+/// Creates an invitation leading to the deployment's default client (see [`issue`]).
 pub async fn create(
     state: &AppState,
     inviter: &Inviter,
     role: Role,
     deployment_id: &str,
     email: Option<Email>,
+    locale: Option<Lang>,
     origin: &Origin,
 ) -> Result<(Invitation, Secret), InviteError> {
+    let new = NewInvite { role, deployment_id: deployment_id.to_string(), email, locale, client: None };
+    issue(state, inviter, new, origin).await
+}
+
+/// Creates an invitation and, when it names an email, sends it there.
+/// Returns the token: it is stored only as a digest, so this is the one
+/// chance to hand the link over by other means.
+pub async fn issue(
+    state: &AppState,
+    inviter: &Inviter,
+    new: NewInvite,
+    origin: &Origin,
+) -> Result<(Invitation, Secret), InviteError> {
+    let NewInvite { role, deployment_id, email, locale, client } = new;
+    let deployment_id = deployment_id.as_str();
     permit(inviter, role, deployment_id)?;
-    if email.is_none() && role != Role::Patient && matches!(inviter, Inviter::User(_)) {
+    if email.is_none() && role != Role::Patient && !matches!(inviter, Inviter::Operator) {
         // Staff accounts carry clinical access: their invitation goes to a mailbox.
         return Err(InviteError::Invalid("an email address is needed to invite staff".into()));
     }
@@ -104,6 +140,7 @@ pub async fn create(
         .deployment(deployment_id)
         .await?
         .ok_or_else(|| InviteError::UnknownDeployment(deployment_id.to_string()))?;
+    let client_id = leads_to(state, client.as_deref(), role, &deployment).await?;
     let now = state.clock.now();
     let token = Secret::new(random::token(32));
     let invitation = Invitation {
@@ -119,6 +156,8 @@ pub async fn create(
         redeemed_by: None,
         revoked_at: None,
         sent_at: None,
+        locale: locale.map(|l| l.code().to_string()),
+        client_id,
     };
     state.store.insert_invitation(&invitation).await?;
     let event = Event {
@@ -134,6 +173,30 @@ pub async fn create(
     Ok((invitation, token))
 }
 
+/// The client an invitation leads to: the one asked for, which must admit
+/// the role in the deployment, else the deployment's default for the role
+/// (when it still admits them; otherwise none, and the journey ends on
+/// careid's own pages).
+async fn leads_to(
+    state: &AppState,
+    asked: Option<&str>,
+    role: Role,
+    deployment: &Deployment,
+) -> Result<Option<String>, InviteError> {
+    if let Some(id) = asked.map(str::trim).filter(|id| !id.is_empty()) {
+        return match journey::admitting(state, id, role, &deployment.id).await? {
+            Some(client) => Ok(Some(client.id)),
+            None => Err(InviteError::UnknownClient(format!(
+                "no client {id:?} for {}s of deployment {}",
+                role.as_str(),
+                deployment.id
+            ))),
+        };
+    }
+    let Some(id) = journey::default_client(deployment, role) else { return Ok(None) };
+    Ok(journey::admitting(state, id, role, &deployment.id).await?.map(|c| c.id))
+}
+
 /// Emails the invitation when it has an address; otherwise nothing to send.
 async fn send(
     state: &AppState,
@@ -145,16 +208,31 @@ async fn send(
 ) -> Result<Invitation, InviteError> {
     let Some(to) = invitation.email.clone() else { return Ok(invitation) };
     let patient = invitation.role == Role::Patient.as_str();
+    let client = match &invitation.client_id {
+        Some(id) => state.store.client(id).await?.map(|c| c.name),
+        None => None,
+    };
+    let brand = crate::brand::of(deployment);
+    // The operator invites in the platform's name.
+    let inviter_name = match inviter {
+        Inviter::Operator => brand.product_name.as_str(),
+        _ => inviter.name(),
+    };
     let context = json!({
+        "client": client,
         "link": link(state, token),
-        "inviter": inviter.name(),
+        "inviter": inviter_name,
         "role": invitation.role,
         "deployment": deployment.name,
         "expires_days": deployment.invitation_days,
         "app_store_url": if patient { deployment.app_store_url.as_deref() } else { None },
         "play_store_url": if patient { deployment.play_store_url.as_deref() } else { None },
     });
-    let email = state.email_templates.render("invitation", &to, context)?;
+    let lang = Choice::default()
+        .offer(Source::Deployment, Lang::from_tag(&deployment.default_locale))
+        .offer(Source::Invitation, invitation.locale.as_deref().and_then(Lang::from_tag))
+        .lang;
+    let email = state.email_templates.render("invitation", &to, lang, &brand, context)?;
     crate::notify::email::queue(state, email).await?;
     let now = state.clock.now();
     state.store.mark_invitation_sent(&invitation.id, now).await?;
@@ -174,13 +252,15 @@ pub async fn list(state: &AppState, inviter: &Inviter) -> Result<Vec<Invitation>
     Ok(state.store.invitations_by(inviter.id(), 200).await?)
 }
 
-/// The invitation `id` when `inviter` made it (the operator may act on any).
-async fn own(state: &AppState, inviter: &Inviter, id: &str) -> Result<Invitation, InviteError> {
+/// The invitation `id` when `inviter` made it or manages its deployment
+/// (the operator may act on any).
+pub async fn own(state: &AppState, inviter: &Inviter, id: &str) -> Result<Invitation, InviteError> {
     let invitation = state.store.invitation(id).await?.ok_or(InviteError::NotFound)?;
     match inviter {
         Inviter::Operator => Ok(invitation),
         Inviter::User(u) if invitation.inviter_id.as_deref() == Some(u.id.as_str()) => Ok(invitation),
-        Inviter::User(_) => Err(InviteError::NotFound),
+        Inviter::Manager(u) if u.operator || u.deployment_id == invitation.deployment_id => Ok(invitation),
+        Inviter::User(_) | Inviter::Manager(_) => Err(InviteError::NotFound),
     }
 }
 

@@ -9,11 +9,12 @@ use axum::routing::get;
 use serde_json::json;
 
 use crate::AppState;
-use crate::accounts::{Email, password_policy};
 use crate::audit::{self, Event, Origin};
 use crate::crypto::random;
+use crate::login::policy;
 use crate::login::session::{self, SessionError};
 use crate::notify::email;
+use crate::people::{Email, password_policy};
 use crate::store::StoreError;
 
 pub const PURPOSE: &str = "reset_password";
@@ -44,15 +45,12 @@ async fn checked_password(
         return Ok(Err(NotSet::UnusableLink));
     };
     let Some(user) = state.store.user_by_id(&user_id).await? else { return Ok(Err(NotSet::UnusableLink)) };
-    let second_factor = match (user.role(), state.store.deployment(&user.deployment_id).await?) {
-        (Some(role), Some(deployment)) => password_policy::second_factor_required(role, &deployment),
-        _ => false,
-    };
+    let deployment = state.store.deployment(&user.deployment_id).await?;
+    let rule = policy::password_rule(state, user.role(), deployment.as_ref());
+    let deployment_name = deployment.map(|d| d.name).unwrap_or_default();
     let password = password_policy::normalize(password);
-    let inputs = [user.email.as_str(), user.name.as_str()];
-    Ok(password_policy::check(&password, second_factor, &inputs)
-        .map(|()| password)
-        .map_err(|r| NotSet::Refused(r.to_string())))
+    let inputs = [user.email.as_str(), user.name.as_str(), deployment_name.as_str()];
+    Ok(rule.check(&password, &inputs).map(|()| password).map_err(|r| NotSet::Refused(r.to_string())))
 }
 
 /// Sends a reset link when `email` has an account. The caller answers the same
@@ -77,7 +75,7 @@ pub async fn request(state: &AppState, email: &Email, origin: &Origin) -> Result
             "minutes": state.config.onboarding.reset_link_secs / 60,
         });
         let queued = match state.store.insert_email_link(&digest, PURPOSE, &user.id, now, expires_at).await {
-            Ok(()) => email::send_template(&state, "password_reset", &user.email, context).await,
+            Ok(()) => email::send_template(&state, "password_reset", &user, context).await,
             Err(e) => Err(e.into()),
         };
         if let Err(e) = queued {

@@ -1,24 +1,25 @@
 //! `/invite/{token}`: the sign-up page (GET only shows it) and its submission.
 
-use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
-use serde::Deserialize;
-use serde_json::json;
+use axum::response::Response;
+use serde::{Deserialize, Serialize};
 
+use super::journey::{self, Arrival};
 use super::signup::{self, Invite, SignUpError, SignUpForm, SignedUp};
 use crate::AppState;
-use crate::accounts::Role;
-use crate::accounts::password_policy::{self, Strength};
+use crate::account;
 use crate::audit::Origin;
 use crate::crypto::random;
-use crate::login::{policy, session, transaction};
+use crate::login::transaction::{self, Pending};
+use crate::login::{acr, browser, policy, session};
+use crate::oidc::authorize;
 use crate::oidc::authorize::respond::redirect;
+use crate::people::Role;
+use crate::people::password_policy::{self, Strength};
 use crate::secret::Secret;
-use crate::web::client_ip::ClientIp;
-use crate::web::pages::PageError;
-use crate::web::params::Params;
+use crate::web::csrf;
+use crate::web::pages::{Form, PageError};
 
 /// Double-submit CSRF cookie: a cross-site form cannot send it (SameSite),
 /// so nobody can sign a visitor into an account the attacker was invited to.
@@ -39,17 +40,60 @@ struct Typed<'a> {
     tx: &'a str,
 }
 
-fn role_label(role: Role) -> &'static str {
-    match role {
-        Role::Admin => "administrator",
-        Role::Clinician => "clinician",
-        Role::Patient => "patient",
-    }
+#[derive(Serialize, Default)]
+struct ClosedView {
+    /// `expired` or `revoked`; none for unknown and used links alike.
+    why: Option<&'static str>,
+    inviter_name: Option<String>,
+    inviter_email: Option<String>,
 }
 
-/// The one page for every invitation that cannot be used, whatever the reason.
-fn closed(state: &AppState) -> Response {
-    state.templates.page(StatusCode::NOT_FOUND, "invitation_closed.html", json!({}))
+/// The page for an invitation that cannot be used: for one that expired or
+/// was withdrawn, which it was and whom to ask for a new one.
+async fn closed(state: &AppState, token: &str) -> Result<Response, PageError> {
+    let view = match signup::why_closed(state, token).await? {
+        Some(closed) => {
+            let (inviter_name, inviter_email) = closed.inviter.unzip();
+            let why = if closed.revoked { "revoked" } else { "expired" };
+            ClosedView { why: Some(why), inviter_name, inviter_email }
+        }
+        None => ClosedView::default(),
+    };
+    Ok(state.templates.page(StatusCode::NOT_FOUND, "invitation_closed.html", view))
+}
+
+#[derive(Serialize)]
+struct SignUpView<'a> {
+    token: &'a str,
+    csrf: &'a str,
+    tx: &'a str,
+    inviter: &'a str,
+    role: &'static str,
+    deployment: &'a str,
+    fixed_email: Option<&'a str>,
+    email: &'a str,
+    given_name: &'a str,
+    family_name: &'a str,
+    terms_version: Option<&'a str>,
+    terms_url: Option<&'a str>,
+    privacy_url: Option<&'a str>,
+    disclaimer_text: Option<&'a str>,
+    /// Where the account leads (the client's name), when the invitation says.
+    client: Option<&'a str>,
+    min_chars: usize,
+    max_chars: usize,
+    error: Option<&'a str>,
+    /// The id of the input the error is about.
+    error_field: Option<&'a str>,
+    strength: Option<&'a Strength>,
+    locale: &'a str,
+}
+
+/// What to correct on the form, and the input it is about.
+struct FormError<'a> {
+    field: &'a str,
+    message: &'a str,
+    strength: Option<&'a Strength>,
 }
 
 fn render(
@@ -58,39 +102,40 @@ fn render(
     token: &str,
     invite: &Invite,
     typed: &Typed,
-    error: Option<(&str, Option<&Strength>)>,
+    error: Option<&FormError<'_>>,
 ) -> Response {
     let csrf = random::token(24);
     let d = &invite.deployment;
-    let min_chars = if invite.second_factor_required() {
-        password_policy::MIN_CHARS_WITH_SECOND_FACTOR
-    } else {
-        password_policy::MIN_CHARS_SOLE_FACTOR
+    let view = SignUpView {
+        token,
+        csrf: &csrf,
+        tx: typed.tx,
+        inviter: &invite.inviter_name,
+        role: invite.role.as_str(),
+        deployment: &d.name,
+        fixed_email: invite.invitation.email.as_deref(),
+        email: typed.email,
+        given_name: typed.given_name,
+        family_name: typed.family_name,
+        terms_version: d.terms_version.as_deref(),
+        terms_url: d.terms_url.as_deref(),
+        privacy_url: d.privacy_url.as_deref(),
+        disclaimer_text: d.disclaimer_version.as_ref().and(d.disclaimer_text.as_deref()),
+        client: invite.client.as_ref().map(|c| c.name.as_str()),
+        min_chars: invite.password_rule(state).min_chars,
+        max_chars: password_policy::MAX_CHARS,
+        error: error.map(|e| e.message),
+        error_field: error.map(|e| e.field),
+        strength: error.and_then(|e| e.strength),
+        locale: &d.default_locale,
     };
-    let mut response = state.templates.page(
-        status,
-        "signup.html",
-        json!({
-            "token": token,
-            "csrf": csrf,
-            "tx": typed.tx,
-            "inviter": invite.inviter_name,
-            "role": role_label(invite.role),
-            "deployment": d.name,
-            "fixed_email": invite.invitation.email,
-            "email": typed.email,
-            "given_name": typed.given_name,
-            "family_name": typed.family_name,
-            "terms_version": d.terms_version,
-            "terms_url": d.terms_url,
-            "privacy_url": d.privacy_url,
-            "min_chars": min_chars,
-            "max_chars": password_policy::MAX_CHARS,
-            "error": error.map(|e| e.0),
-            "strength": error.and_then(|e| e.1),
-            "locale": d.default_locale,
-        }),
-    );
+    // The form may end, through careid's redirects, at the client.
+    let target =
+        invite.client.as_ref().and_then(|c| c.initiate_login_uri.as_ref().or(c.redirect_uris.first()));
+    let mut response = match target {
+        Some(target) => state.templates.page_leading_to(status, "signup.html", view, target),
+        None => state.templates.page(status, "signup.html", view),
+    };
     let secure = if state.config.is_https() { "; Secure" } else { "" };
     let cookie = format!("{CSRF_COOKIE}={csrf}; Path=/invite; HttpOnly; SameSite=Strict{secure}");
     if let Ok(value) = HeaderValue::from_str(&cookie) {
@@ -103,32 +148,26 @@ pub async fn show(
     State(state): State<AppState>,
     Path(token): Path<String>,
     Query(q): Query<InviteQuery>,
-) -> Response {
-    match signup::open(&state, &token).await {
-        Ok(Some(invite)) => {
+) -> Result<Response, PageError> {
+    Ok(match signup::open(&state, &token).await? {
+        Some(invite) => {
             let typed = Typed { tx: q.tx.as_deref().unwrap_or_default(), ..Typed::default() };
             render(&state, StatusCode::OK, &token, &invite, &typed, None)
         }
-        Ok(None) => closed(&state),
-        Err(e) => PageError::from(e).render(&state),
-    }
+        None => closed(&state, &token).await?,
+    })
 }
 
 pub async fn submit(
     State(state): State<AppState>,
-    ClientIp(ip): ClientIp,
     headers: HeaderMap,
+    origin: Origin,
     Path(token): Path<String>,
-    body: Bytes,
-) -> Response {
-    let form = match Params::parse(&body) {
-        Ok(form) => form,
-        Err(e) => return PageError::bad_request(e).render(&state),
-    };
+    Form(form): Form,
+) -> Result<Response, PageError> {
     let cookie = session::read_cookie(&headers, CSRF_COOKIE).unwrap_or_default();
-    if cookie.is_empty() || !random::same(form.get("csrf").unwrap_or_default(), cookie) {
-        return PageError::bad_request("This form is stale. Please open your invitation link again.")
-            .render(&state);
+    if !csrf::matches(form.get("csrf").unwrap_or_default(), cookie) {
+        return Err(PageError::bad_request(crate::i18n::text("signup-stale")));
     }
     let typed = Typed {
         given_name: form.get("given_name").unwrap_or_default(),
@@ -143,58 +182,95 @@ pub async fn submit(
         password: Secret::new(form.get("password").unwrap_or_default()),
         accepted_terms: form.get("accept_terms") == Some("yes"),
     };
-    let origin = Origin::from_request(ip, &headers);
     match signup::redeem(&state, &token, input, &origin).await {
-        Ok(done) => signed_up(&state, done, typed.tx).await.unwrap_or_else(|page| page.render(&state)),
-        Err(SignUpError::Closed) => closed(&state),
-        Err(SignUpError::Form { message, strength }) => match signup::open(&state, &token).await {
-            Ok(Some(invite)) => {
-                let error = Some((message.as_str(), strength.as_ref()));
-                render(&state, StatusCode::BAD_REQUEST, &token, &invite, &typed, error)
-            }
-            Ok(None) => closed(&state),
-            Err(e) => PageError::from(e).render(&state),
-        },
-        Err(SignUpError::Store(e)) => PageError::from(e).render(&state),
-        Err(SignUpError::Ephemeral(e)) => PageError::from(e).render(&state),
+        Ok(done) => signed_up(&state, &headers, done, typed.tx).await,
+        Err(SignUpError::Closed) => closed(&state, &token).await,
+        Err(SignUpError::Form { field, message, strength }) => {
+            Ok(match signup::open(&state, &token).await? {
+                Some(invite) => {
+                    let error = FormError { field, message: &message, strength: strength.as_ref() };
+                    render(&state, StatusCode::BAD_REQUEST, &token, &invite, &typed, Some(&error))
+                }
+                None => closed(&state, &token).await?,
+            })
+        }
+        Err(SignUpError::Store(e)) => Err(e.into()),
+        Err(SignUpError::Ephemeral(e)) => Err(e.into()),
     }
 }
 
-/// Where a new account goes: back into the sign-in it interrupted, through
-/// setting up a required second factor, to the app for a patient whose
-/// deployment has one, else to the account page.
-async fn signed_up(state: &AppState, done: SignedUp, tx_id: &str) -> Result<Response, PageError> {
-    let sid = done.session.session.sid.clone();
-    let resumed = match transaction::take(state, tx_id).await? {
+#[derive(Serialize)]
+struct DoneView<'a> {
+    deployment: &'a str,
+    app_link: &'a str,
+    app_store_url: Option<&'a str>,
+    play_store_url: Option<&'a str>,
+    /// The App's name as registered, when the invitation leads to it.
+    client: Option<&'a str>,
+    locale: &'a str,
+}
+
+/// Where a new account goes: back into the sign-in it interrupted; else to
+/// the client the invitation leads to, signed in (through a sign-in to the
+/// account pages that first sets up a factor the account must have, when it
+/// must have one); where careid cannot bring them there, to the app for a
+/// patient whose deployment has one, else to the account page.
+async fn signed_up(
+    state: &AppState,
+    headers: &HeaderMap,
+    done: SignedUp,
+    tx_id: &str,
+) -> Result<Response, PageError> {
+    let user = &done.user;
+    let pending =
+        Pending::first_factor(&user.id, &[acr::AMR_PASSWORD], acr::Level::Password, state.clock.now());
+    let factor_to_add =
+        policy::user_requires(state, user).await? || policy::passkey_enrolment_needed(state, user).await?;
+    let arrival =
+        done.client.as_ref().map_or(Arrival::Nowhere, |c| journey::arrival(state, c, Some(&user.email)));
+    let mut cookies = Vec::new();
+    let mut response = match transaction::take(state, tx_id, headers).await? {
         Some(mut tx) => {
-            tx.authenticated_sid = Some(sid);
-            Some(transaction::next_step(state, tx).await?)
+            tx.pending = Some(pending);
+            let tx = transaction::next_step(state, tx).await?;
+            redirect(&format!("/authorize/continue?tx={}", tx.id))
         }
-        None => None,
-    };
-    let patient = done.user.role() == Some(Role::Patient);
-    // A second factor the person must set up (a mobile number where two steps
-    // are required, a passkey where biometric login is mandatory) is set up
-    // now: the sign-in to the account page asks for it before anything else.
-    let factor_to_add = done.deployment.passkey_required || policy::user_requires(state, &done.user).await?;
-    let mut response = match (resumed, &done.deployment.app_link) {
-        (Some(tx), _) => redirect(&format!("/authorize/continue?tx={}", tx.id)).into_response(),
-        (None, _) if factor_to_add => redirect(&crate::account::sign_in_path(state)).into_response(),
-        (None, Some(app_link)) if patient => state.templates.page(
-            StatusCode::OK,
-            "signup_done.html",
-            json!({
-                "deployment": done.deployment.name,
-                "app_link": app_link,
-                "app_store_url": done.deployment.app_store_url,
-                "play_store_url": done.deployment.play_store_url,
-                "locale": done.deployment.default_locale,
-            }),
-        ),
-        (None, _) => redirect("/account").into_response(),
+        None if factor_to_add => {
+            // The account pages' sign-in sets the factor up; its end goes on
+            // to the client (`/start/…`) when careid can bring them there.
+            let then = done.client.as_ref().filter(|_| arrival != Arrival::Nowhere).map(|c| c.id.as_str());
+            let (_, request) =
+                authorize::internal_request(state, &account::sign_in_query_then(state, then)).await?;
+            let (binding, cookie) = browser::bind(state, headers);
+            let tx = transaction::create(state, request, binding, Some(pending)).await?;
+            cookies.extend(cookie);
+            redirect(&format!("/authorize/continue?tx={}", tx.id))
+        }
+        None => {
+            let current = session::start(state, &user.id, pending.amr, pending.acr).await?;
+            cookies.extend(session::set_cookie(state, &current.cookie));
+            match (arrival, &done.deployment.app_link) {
+                (Arrival::Initiate(url) | Arrival::Authorize(url), _) => redirect(&url),
+                (Arrival::Nowhere, Some(app_link)) if user.role() == Some(Role::Patient) => {
+                    let d = &done.deployment;
+                    let view = DoneView {
+                        deployment: &d.name,
+                        app_link,
+                        app_store_url: d.app_store_url.as_deref(),
+                        play_store_url: d.play_store_url.as_deref(),
+                        client: done.client.as_ref().map(|c| c.name.as_str()),
+                        locale: &d.default_locale,
+                    };
+                    state.templates.page(StatusCode::OK, "signup_done.html", view)
+                }
+                (Arrival::Nowhere, _) => redirect("/account"),
+            }
+        }
     };
     let headers = response.headers_mut();
-    headers.append(header::SET_COOKIE, session::set_cookie(state, &done.session.cookie));
+    for cookie in cookies {
+        headers.append(header::SET_COOKIE, cookie);
+    }
     let secure = if state.config.is_https() { "; Secure" } else { "" };
     let clear = format!("{CSRF_COOKIE}=; Path=/invite; HttpOnly; SameSite=Strict; Max-Age=0{secure}");
     if let Ok(value) = HeaderValue::from_str(&clear) {

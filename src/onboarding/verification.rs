@@ -11,11 +11,13 @@ use axum::routing::{get, post};
 use serde_json::json;
 
 use crate::AppState;
-use crate::accounts::User;
 use crate::audit::{self, Event, Origin};
 use crate::crypto::random;
 use crate::ephemeral::EphemeralError;
+use crate::limits::{self, Limit};
 use crate::notify::email::{self, EmailError};
+use crate::onboarding::journey;
+use crate::people::User;
 use crate::store::StoreError;
 
 pub const PURPOSE: &str = "verify_email";
@@ -25,6 +27,7 @@ const REMINDER_SWEEP: Duration = Duration::from_secs(60);
 
 pub fn routes() -> Router<AppState> {
     Router::new()
+        .route("/login/verify-email", get(pages::blocked))
         .route("/verify-email/resend", post(pages::resend))
         .route("/verify-email/{token}", get(pages::show).post(pages::submit))
 }
@@ -47,17 +50,46 @@ async fn send_link(state: &AppState, user: &User, template: &str) -> Result<(), 
     };
     let token = random::token(32);
     state.store.insert_email_link(&random::digest(&token), PURPOSE, &user.id, now, deadline).await?;
+    let (client, client_link) = match onwards(state, user).await? {
+        Some((name, link)) => (Some(name), Some(link)),
+        None => (None, None),
+    };
     let context = json!({
+        "client": client,
+        "client_link": client_link,
         "name": user.name,
         "link": state.config.url(&format!("/verify-email/{token}")),
         // Rounded up: "23 hours" for 23 h 59 min would be a broken promise the other way.
         "hours": ((deadline - now) + 3599) / 3600,
     });
-    email::send_template(state, template, &user.email, context).await
+    email::send_template(state, template, user, context).await
 }
 
 async fn deployment_hours(state: &AppState, deployment_id: &str) -> Result<i64, StoreError> {
     Ok(state.store.deployment(deployment_id).await?.map_or(DEFAULT_HOURS, |d| d.email_verification_hours))
+}
+
+/// The client `user` goes on to once verified, and the link that brings them
+/// there signed in (`/start/…`), when careid can bring them there.
+pub async fn onwards(state: &AppState, user: &User) -> Result<Option<(String, String)>, StoreError> {
+    let Some(client) = journey::client_of(state, user).await? else { return Ok(None) };
+    if journey::arrival(state, &client, None) == journey::Arrival::Nowhere {
+        return Ok(None);
+    }
+    Ok(Some((client.name.clone(), journey::start_url(state, &client))))
+}
+
+/// The owner of a link that no longer verifies, when their address is
+/// verified already (a link opened twice): the page says so instead of
+/// calling the link broken.
+pub async fn already_verified(state: &AppState, token: &str) -> Result<Option<User>, StoreError> {
+    if token.len() > 64 {
+        return Ok(None);
+    }
+    let Some(user_id) = state.store.email_link_owner(&random::digest(token), PURPOSE).await? else {
+        return Ok(None);
+    };
+    Ok(state.store.user_by_id(&user_id).await?.filter(|u| u.email_verified))
 }
 
 /// Whether `token` would verify (the GET shows a button and uses nothing, so
@@ -66,15 +98,16 @@ pub async fn link_is_open(state: &AppState, token: &str) -> Result<bool, StoreEr
     state.store.email_link_is_open(&random::digest(token), PURPOSE, state.clock.now()).await
 }
 
-/// Uses `token` and marks its account verified; false for an unknown, used or expired link.
-pub async fn verify(state: &AppState, token: &str, origin: &Origin) -> Result<bool, StoreError> {
+/// Uses `token` and marks its account verified: the account, or `None` for
+/// an unknown, used or expired link.
+pub async fn verify(state: &AppState, token: &str, origin: &Origin) -> Result<Option<User>, StoreError> {
     let now = state.clock.now();
     let Some(user_id) = state.store.use_email_link(&random::digest(token), PURPOSE, now).await? else {
-        return Ok(false);
+        return Ok(None);
     };
     state.store.mark_email_verified(&user_id, now).await?;
     audit::record(state, Event { subject: Some(&user_id), ..Event::new("email.verified") }, origin).await;
-    Ok(true)
+    state.store.user_by_id(&user_id).await
 }
 
 pub enum Resend {
@@ -86,10 +119,8 @@ pub enum Resend {
 /// A new deadline and a new link for an account that missed its deadline, a
 /// few times an hour at most (each one is an email to someone's inbox).
 pub async fn resend(state: &AppState, user: &User) -> Result<Resend, ResendError> {
-    let window = Duration::from_secs(3600);
-    let count = state.ephemeral.incr_in_window(&format!("rl:verify-resend:{}", user.id), window).await?;
-    if count > state.config.onboarding.verification_resends_per_hour {
-        return Ok(Resend::Limited(window.as_secs() as i64));
+    if let Err(limited) = limits::check(state, Limit::VerificationResend, &user.id).await? {
+        return Ok(Resend::Limited(limited.retry_after));
     }
     let now = state.clock.now();
     let deadline = now + deployment_hours(state, &user.deployment_id).await? * 3600;
@@ -97,6 +128,19 @@ pub async fn resend(state: &AppState, user: &User) -> Result<Resend, ResendError
     state.store.set_verification_deadline(&user.id, deadline, now).await?;
     let user = User { verify_by: Some(deadline), ..user.clone() };
     send(state, &user).await?;
+    Ok(Resend::Sent)
+}
+
+/// Another link for an account still within its deadline (the email went
+/// missing), asked for from the account page: the same deadline, older
+/// links void, a few times an hour at most. The signed-in session is all it
+/// needs: it proves nothing new and changes no credential.
+pub async fn send_again(state: &AppState, user: &User) -> Result<Resend, ResendError> {
+    if let Err(limited) = limits::check(state, Limit::VerificationResend, &user.id).await? {
+        return Ok(Resend::Limited(limited.retry_after));
+    }
+    state.store.void_email_links(&user.id, PURPOSE, state.clock.now()).await?;
+    send(state, user).await?;
     Ok(Resend::Sent)
 }
 

@@ -21,7 +21,7 @@ impl Store {
         let sql = "INSERT INTO consents (user_id, client_id, scopes, granted_at) VALUES ($1, $2, $3, $4) \
                    ON CONFLICT (user_id, client_id) DO UPDATE SET scopes = excluded.scopes, \
                    granted_at = excluded.granted_at";
-        let scopes = serde_json::to_string(scopes).expect("serialising strings");
+        let scopes = serde_json::Value::from(scopes.to_vec()).to_string();
         on_pool!(self, pool => sqlx::query(sql).bind(user_id).bind(client_id).bind(&scopes).bind(now)
             .execute(pool).await.map(drop))?;
         Ok(())

@@ -55,6 +55,18 @@ impl Store {
         Ok(row.map(|(id,)| id))
     }
 
+    /// The user a link was ever issued for, used or not, expired or not.
+    pub async fn email_link_owner(
+        &self,
+        token_hash: &str,
+        purpose: &str,
+    ) -> Result<Option<String>, StoreError> {
+        let sql = "SELECT user_id FROM email_links WHERE token_hash = $1 AND purpose = $2";
+        let row: Option<(String,)> = on_pool!(self, pool => sqlx::query_as(sql).bind(token_hash).bind(purpose)
+            .fetch_optional(pool).await)?;
+        Ok(row.map(|(id,)| id))
+    }
+
     /// Voids every open link of a user for `purpose` (a newer link replaces them).
     pub async fn void_email_links(&self, user_id: &str, purpose: &str, now: i64) -> Result<(), StoreError> {
         let sql =

@@ -18,6 +18,10 @@ pub struct Grant {
     pub expires_at: i64,
     pub revoked_at: Option<i64>,
     pub revoked_reason: Option<String>,
+    /// The APIs it was made for (RFC 8707), as a JSON array; empty: careid.
+    pub resources: String,
+    /// The DPoP key a public client's refresh tokens are bound to (RFC 9449 §5).
+    pub dpop_jkt: Option<String>,
 }
 
 impl Grant {
@@ -27,6 +31,14 @@ impl Grant {
 
     pub fn amr(&self) -> Vec<String> {
         serde_json::from_str(&self.amr).unwrap_or_default()
+    }
+
+    pub fn resources(&self) -> Vec<String> {
+        serde_json::from_str(&self.resources).unwrap_or_default()
+    }
+
+    pub fn scopes(&self) -> Vec<String> {
+        self.scope.split(' ').filter(|s| !s.is_empty()).map(str::to_owned).collect()
     }
 }
 
@@ -53,17 +65,18 @@ pub enum Rotation {
 }
 
 const GRANT_COLUMNS: &str = "id, client_id, user_id, sid, scope, auth_time, acr, amr, offline, created_at, \
-    expires_at, revoked_at, revoked_reason";
+    expires_at, revoked_at, revoked_reason, resources, dpop_jkt";
 
 impl Store {
     pub async fn insert_grant(&self, g: &Grant) -> Result<(), StoreError> {
         let sql = format!(
-            "INSERT INTO grants ({GRANT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)"
+            "INSERT INTO grants ({GRANT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)"
         );
         on_pool!(self, pool => sqlx::query(&sql)
             .bind(&g.id).bind(&g.client_id).bind(&g.user_id).bind(&g.sid).bind(&g.scope)
             .bind(g.auth_time).bind(&g.acr).bind(&g.amr).bind(g.offline).bind(g.created_at)
-            .bind(g.expires_at).bind(g.revoked_at).bind(&g.revoked_reason)
+            .bind(g.expires_at).bind(g.revoked_at).bind(&g.revoked_reason).bind(&g.resources)
+            .bind(&g.dpop_jkt)
             .execute(pool).await.map(drop))?;
         Ok(())
     }
@@ -97,12 +110,39 @@ impl Store {
             .execute(pool).await.map(|r| r.rows_affected()))?)
     }
 
-    pub async fn insert_refresh_token(&self, t: &RefreshToken) -> Result<(), StoreError> {
-        let sql = "INSERT INTO refresh_tokens (token_hash, grant_id, created_at, expires_at, rotated_at) \
-                   VALUES ($1, $2, $3, $4, $5)";
-        on_pool!(self, pool => sqlx::query(sql).bind(&t.token_hash).bind(&t.grant_id).bind(t.created_at)
-            .bind(t.expires_at).bind(t.rotated_at).execute(pool).await.map(drop))?;
-        Ok(())
+    /// Revokes every grant of a user not made in browser session `sid`,
+    /// `offline_access` ones included (a password change).
+    pub async fn revoke_user_grants_outside_session(
+        &self,
+        user_id: &str,
+        sid: &str,
+        reason: &str,
+        now: i64,
+    ) -> Result<u64, StoreError> {
+        let sql = "UPDATE grants SET revoked_at = $1, revoked_reason = $2 \
+                   WHERE user_id = $3 AND (sid IS NULL OR sid <> $4) AND revoked_at IS NULL";
+        Ok(on_pool!(self, pool => sqlx::query(sql).bind(now).bind(reason).bind(user_id).bind(sid)
+            .execute(pool).await.map(|r| r.rows_affected()))?)
+    }
+
+    /// Stores a grant's new refresh token and, in the same transaction, retires
+    /// any other live one, so a grant never has two: a retry within the grace
+    /// window whose first answer was lost (a node killed after committing)
+    /// supersedes that answer's token. The grant row is locked first, so two
+    /// retries racing on one grant still leave one live token.
+    pub async fn issue_refresh_token(&self, t: &RefreshToken) -> Result<(), StoreError> {
+        in_transaction!(self, tx => {
+            sqlx::query("UPDATE grants SET id = id WHERE id = $1").bind(&t.grant_id).execute(&mut *tx).await?;
+            sqlx::query("UPDATE refresh_tokens SET rotated_at = $1 WHERE grant_id = $2 AND rotated_at IS NULL")
+                .bind(t.created_at).bind(&t.grant_id).execute(&mut *tx).await?;
+            sqlx::query(
+                "INSERT INTO refresh_tokens (token_hash, grant_id, created_at, expires_at, rotated_at) \
+                 VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(&t.token_hash).bind(&t.grant_id).bind(t.created_at).bind(t.expires_at).bind(t.rotated_at)
+            .execute(&mut *tx).await?;
+            Ok(())
+        })
     }
 
     pub async fn refresh_token(&self, token_hash: &str) -> Result<Option<RefreshToken>, StoreError> {

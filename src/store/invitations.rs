@@ -4,8 +4,8 @@
 use serde::Serialize;
 
 use super::users::insert_user_query;
-use super::{Store, StoreError, on_pool};
-use crate::accounts::{NewUser, User};
+use super::{Keyset, Store, StoreError, on_pool};
+use crate::people::{NewUser, User};
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
 pub struct Invitation {
@@ -22,6 +22,10 @@ pub struct Invitation {
     pub redeemed_by: Option<String>,
     pub revoked_at: Option<i64>,
     pub sent_at: Option<i64>,
+    /// The language the invitation was written in (a code of [`crate::i18n::Lang`]).
+    pub locale: Option<String>,
+    /// The client the invitation leads to (`None`: the deployment's default for its role).
+    pub client_id: Option<String>,
 }
 
 impl Invitation {
@@ -32,7 +36,7 @@ impl Invitation {
 }
 
 const COLUMNS: &str = "id, token_hash, role, deployment_id, inviter_id, email, created_at, expires_at, \
-    redeemed_at, redeemed_by, revoked_at, sent_at";
+    redeemed_at, redeemed_by, revoked_at, sent_at, locale, client_id";
 
 /// How a redemption ended.
 #[derive(Debug)]
@@ -43,15 +47,49 @@ pub enum Redemption {
     EmailTaken,
 }
 
+/// The SQL condition for an invitation status (`$1` is now).
+fn status_condition(status: Option<&str>) -> &'static str {
+    match status {
+        None => "TRUE",
+        Some("redeemed") => "redeemed_at IS NOT NULL",
+        Some("revoked") => "redeemed_at IS NULL AND revoked_at IS NOT NULL",
+        Some("expired") => "redeemed_at IS NULL AND revoked_at IS NULL AND expires_at <= $1",
+        Some("open") => "redeemed_at IS NULL AND revoked_at IS NULL AND expires_at > $1",
+        Some(_) => "FALSE",
+    }
+}
+
 impl Store {
+    /// A page of invitations in creation order: of `deployment` (`None`:
+    /// every one), with `status` (open, redeemed, revoked, expired) and `role`.
+    pub async fn page_invitations(
+        &self,
+        deployment: Option<&str>,
+        status: Option<&str>,
+        role: Option<&str>,
+        now: i64,
+        page: &Keyset,
+    ) -> Result<Vec<Invitation>, StoreError> {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM invitations WHERE {} AND ($2 IS NULL OR deployment_id = $2) \
+             AND ($3 IS NULL OR role = $3) \
+             AND ($4 IS NULL OR created_at > $4 OR (created_at = $4 AND id > $5)) \
+             ORDER BY created_at, id LIMIT $6",
+            status_condition(status)
+        );
+        Ok(on_pool!(self, pool => sqlx::query_as::<_, Invitation>(&sql)
+            .bind(now).bind(deployment).bind(role).bind(page.after_at()).bind(page.after_id()).bind(page.limit)
+            .fetch_all(pool).await)?)
+    }
+
     pub async fn insert_invitation(&self, i: &Invitation) -> Result<(), StoreError> {
         let sql = format!(
-            "INSERT INTO invitations ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
+            "INSERT INTO invitations ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
         );
         on_pool!(self, pool => sqlx::query(&sql)
             .bind(&i.id).bind(&i.token_hash).bind(&i.role).bind(&i.deployment_id).bind(&i.inviter_id)
             .bind(&i.email).bind(i.created_at).bind(i.expires_at).bind(i.redeemed_at).bind(&i.redeemed_by)
-            .bind(i.revoked_at).bind(i.sent_at)
+            .bind(i.revoked_at).bind(i.sent_at).bind(&i.locale).bind(&i.client_id)
             .execute(pool).await.map(drop))?;
         Ok(())
     }
@@ -66,6 +104,16 @@ impl Store {
     pub async fn invitation(&self, id: &str) -> Result<Option<Invitation>, StoreError> {
         let sql = format!("SELECT {COLUMNS} FROM invitations WHERE id = $1");
         Ok(on_pool!(self, pool => sqlx::query_as::<_, Invitation>(&sql).bind(id).fetch_optional(pool).await)?)
+    }
+
+    /// The invitation that created the account `user_id`, if it came through one.
+    pub async fn invitation_redeemed_by(&self, user_id: &str) -> Result<Option<Invitation>, StoreError> {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM invitations WHERE redeemed_by = $1 ORDER BY redeemed_at DESC LIMIT 1"
+        );
+        Ok(
+            on_pool!(self, pool => sqlx::query_as::<_, Invitation>(&sql).bind(user_id).fetch_optional(pool).await)?,
+        )
     }
 
     /// Invitations made by `inviter` (or by the operator when `None`), newest first.

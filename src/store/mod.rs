@@ -4,6 +4,7 @@
 //! binary values are BLOB/BYTEA, so the same query text and row types serve both.
 
 mod acceptances;
+mod apis;
 mod audit;
 mod backchannel;
 mod clients;
@@ -13,6 +14,7 @@ mod email_links;
 mod grants;
 mod invitations;
 mod keys;
+mod members;
 mod meta;
 mod outbox;
 mod passkeys;
@@ -29,15 +31,14 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
 use sqlx::{PgPool, SqlitePool};
 
-use crate::config::Config;
-
-pub use audit::AuditEvent;
+pub use audit::{AuditEvent, AuditQuery};
 pub use backchannel::Delivery;
 pub use deployments::Deployment;
 pub use grants::{Grant, RefreshToken, Rotation};
 pub use invitations::{Invitation, Redemption};
 pub use keys::StoredKey;
-pub use outbox::OutgoingEmail;
+pub use members::MemberQuery;
+pub use outbox::{AbandonedEmail, OutgoingEmail};
 pub use passkeys::{Removal, StoredPasskey};
 pub use user_sessions::UserSession;
 
@@ -73,6 +74,30 @@ macro_rules! in_transaction {
     };
 }
 pub(crate) use in_transaction;
+
+/// A page of a list in a stable order (creation time, then id): the rows
+/// after `after`, at most `limit` of them. Rows added meanwhile sort after
+/// the ones already seen, so paging neither skips nor repeats.
+#[derive(Debug, Clone, Default)]
+pub struct Keyset {
+    pub after: Option<(i64, String)>,
+    pub limit: i64,
+}
+
+impl Keyset {
+    pub(crate) fn after_at(&self) -> Option<i64> {
+        self.after.as_ref().map(|(at, _)| *at)
+    }
+
+    pub(crate) fn after_id(&self) -> Option<&str> {
+        self.after.as_ref().map(|(_, id)| id.as_str())
+    }
+}
+
+/// `part` for a LIKE pattern with `ESCAPE '\'`: its `%`, `_` and `\` taken literally.
+pub(crate) fn escape_like(part: &str) -> String {
+    part.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+}
 
 #[derive(Clone)]
 pub(crate) enum Db {
@@ -121,19 +146,19 @@ async fn lock_file(path: Option<&Path>) -> Result<Option<std::fs::File>, String>
 }
 
 impl Store {
-    /// Connects to the configured database (creating the SQLite file on first start).
-    pub async fn connect(config: &Config) -> Result<Store, String> {
-        let url = match &config.database_url {
-            Some(url) => url.clone(),
+    /// Connects to `database_url`, or to the SQLite file in `data_dir`
+    /// (created on first start).
+    pub async fn connect(database_url: Option<&str>, data_dir: &std::path::Path) -> Result<Store, String> {
+        let url = match database_url {
+            Some(url) => url.to_string(),
             None => {
-                std::fs::create_dir_all(&config.data_dir).map_err(|e| {
-                    format!("cannot create data directory {}: {e}", config.data_dir.display())
-                })?;
-                format!("sqlite:{}", config.data_dir.join("careid.db").display())
+                std::fs::create_dir_all(data_dir)
+                    .map_err(|e| format!("cannot create data directory {}: {e}", data_dir.display()))?;
+                format!("sqlite:{}", data_dir.join("careid.db").display())
             }
         };
-        let shown = redact_url(&url);
-        let sqlite_lock = url.starts_with("sqlite:").then(|| config.data_dir.join(".careid.lock"));
+        let shown = crate::secret::SecretUrl::redact(&url);
+        let sqlite_lock = url.starts_with("sqlite:").then(|| data_dir.join(".careid.lock"));
         let _guard = lock_file(sqlite_lock.as_deref()).await?;
         let db = if url.starts_with("sqlite:") {
             let options = SqliteConnectOptions::from_str(&url)
@@ -151,9 +176,12 @@ impl Store {
         } else {
             let options =
                 PgConnectOptions::from_str(&url).map_err(|e| format!("database_url {shown}: {e}"))?;
+            // While PostgreSQL is away (a restart, a failover) a request gets
+            // its 503 within the acquire timeout instead of hanging; the pool
+            // reconnects on its own once the address answers again.
             let pool = PgPoolOptions::new()
                 .max_connections(16)
-                .acquire_timeout(Duration::from_secs(5))
+                .acquire_timeout(Duration::from_secs(3))
                 .connect_with(options)
                 .await
                 .map_err(|e| format!("cannot connect to the database at {shown}: {e}"))?;
@@ -190,16 +218,5 @@ impl Store {
             Db::Sqlite(pool) => pool.close().await,
             Db::Postgres(pool) => pool.close().await,
         }
-    }
-}
-
-/// The URL with any password replaced, for messages.
-pub fn redact_url(url: &str) -> String {
-    match url::Url::parse(url) {
-        Ok(mut parsed) if parsed.password().is_some() => {
-            let _ = parsed.set_password(Some("***"));
-            parsed.to_string()
-        }
-        _ => url.to_string(),
     }
 }

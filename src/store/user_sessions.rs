@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use super::{Store, StoreError, on_pool};
 
-#[derive(Debug, Clone, Serialize, sqlx::FromRow)]
+#[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct UserSession {
     pub sid: String,
     pub user_id: String,

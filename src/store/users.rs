@@ -1,12 +1,12 @@
 //! Users: accounts, password hashes, failure counters and locks.
 
 use super::{Store, StoreError, on_pool};
-use crate::accounts::{NewUser, Status, User};
+use crate::people::{NewUser, Status, User};
 
-const COLUMNS: &str = "id, email, email_normalized, name, given_name, family_name, role, deployment_id, \
+pub(super) const COLUMNS: &str = "id, email, email_normalized, name, given_name, family_name, role, deployment_id, \
     password_hash, email_verified, phone_number, phone_verified, status, failed_logins, locked_until, \
     sessions_valid_after, created_at, updated_at, verify_by, verification_reminded_at, two_step_enabled, \
-    sms_failures, sms_locked_until";
+    sms_failures, sms_locked_until, locale, operator, version";
 
 /// Creating a user: `$1` id, then the [`NewUser`] fields, `$11` now, `$12` verify_by;
 /// nothing happens when the email is taken. Bound by [`insert_user_query!`].
@@ -53,7 +53,7 @@ impl Store {
         Ok(on_pool!(self, pool => sqlx::query_as::<_, User>(&sql).bind(id).fetch_optional(pool).await)?)
     }
 
-    /// By normalised email (see [`crate::accounts::Email`]).
+    /// By normalised email (see [`crate::people::Email`]).
     pub async fn user_by_email(&self, email: &str) -> Result<Option<User>, StoreError> {
         let sql = format!("SELECT {COLUMNS} FROM users WHERE email_normalized = $1");
         Ok(on_pool!(self, pool => sqlx::query_as::<_, User>(&sql).bind(email).fetch_optional(pool).await)?)
@@ -91,7 +91,7 @@ impl Store {
     }
 
     pub async fn set_user_status(&self, user_id: &str, status: Status, now: i64) -> Result<bool, StoreError> {
-        let sql = "UPDATE users SET status = $1, updated_at = $2 WHERE id = $3";
+        let sql = "UPDATE users SET status = $1, updated_at = $2, version = version + 1 WHERE id = $3";
         let n = on_pool!(self, pool => sqlx::query(sql).bind(status.as_str()).bind(now).bind(user_id)
             .execute(pool).await.map(|r| r.rows_affected()))?;
         Ok(n == 1)
@@ -174,6 +174,18 @@ impl Store {
         let name = format!("{given_name} {family_name}").trim().to_string();
         on_pool!(self, pool => sqlx::query(sql).bind(given_name).bind(family_name).bind(&name).bind(now).bind(user_id)
             .execute(pool).await.map(drop))?;
+        Ok(())
+    }
+
+    /// The person's language (`None`: not chosen).
+    pub async fn set_user_locale(
+        &self,
+        user_id: &str,
+        locale: Option<&str>,
+        now: i64,
+    ) -> Result<(), StoreError> {
+        let sql = "UPDATE users SET locale = $1, updated_at = $2 WHERE id = $3";
+        on_pool!(self, pool => sqlx::query(sql).bind(locale).bind(now).bind(user_id).execute(pool).await.map(drop))?;
         Ok(())
     }
 }

@@ -4,11 +4,11 @@
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use serde_json::Value;
 
 use crate::AppState;
-use crate::accounts::User;
+use crate::people::User;
 use crate::web::json_error;
 
 /// The person an access token speaks for, and the scopes it carries.
@@ -17,39 +17,60 @@ pub struct BearerUser {
     pub scopes: Vec<String>,
     /// How the person signed in for this token (`acr`), if the token says.
     pub acr: Option<String>,
+    /// The client the token was issued to (RFC 9068 `client_id`).
+    pub client_id: Option<String>,
 }
 
 impl BearerUser {
     /// RFC 6750 §3.1: a valid token without the scope the API needs is 403.
     /// The refusal is the response itself, as axum handlers answer it.
-    #[allow(clippy::result_large_err)]
-    pub fn require(&self, scope: &str) -> Result<(), Response> {
+    pub fn require(&self, scope: &str) -> Result<(), BearerError> {
         if self.scopes.iter().any(|s| s == scope) {
             return Ok(());
         }
-        let mut response = json_error(
-            StatusCode::FORBIDDEN,
-            "insufficient_scope",
-            &format!("this API needs the {scope} scope"),
-        );
-        let challenge = format!("Bearer error=\"insufficient_scope\", scope=\"{scope}\"");
-        if let Ok(value) = HeaderValue::from_str(&challenge) {
+        Err(BearerError {
+            status: StatusCode::FORBIDDEN,
+            error: "insufficient_scope",
+            description: format!("this API needs the {scope} scope"),
+            challenge: Some(format!("Bearer error=\"insufficient_scope\", scope=\"{scope}\"")),
+        })
+    }
+}
+
+/// Why a bearer token is refused: the status, the RFC 6750 error code, a
+/// sentence, and the `WWW-Authenticate` challenge. Each API renders it its
+/// own way (OAuth-style JSON here, problem details under `/api/admin`).
+#[derive(Debug)]
+pub struct BearerError {
+    pub status: StatusCode,
+    pub error: &'static str,
+    pub description: String,
+    pub challenge: Option<String>,
+}
+
+impl IntoResponse for BearerError {
+    fn into_response(self) -> Response {
+        let mut response = json_error(self.status, self.error, &self.description);
+        if let Some(value) = self.challenge.and_then(|c| HeaderValue::from_str(&c).ok()) {
             response.headers_mut().insert(header::WWW_AUTHENTICATE, value);
         }
-        Err(response)
+        response
     }
 }
 
 /// 401; with no credentials at all the challenge names no error (RFC 6750 §3.1).
-fn unauthorized(description: &str, token_present: bool) -> Response {
+fn unauthorized(description: &str, token_present: bool) -> BearerError {
     let (error, challenge) = if token_present {
         ("invalid_token", "Bearer error=\"invalid_token\"")
     } else {
         ("invalid_request", "Bearer")
     };
-    let mut response = json_error(StatusCode::UNAUTHORIZED, error, description);
-    response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static(challenge));
-    response
+    BearerError {
+        status: StatusCode::UNAUTHORIZED,
+        error,
+        description: description.into(),
+        challenge: Some(challenge.into()),
+    }
 }
 
 fn bearer_token(parts: &Parts) -> Option<&str> {
@@ -59,9 +80,9 @@ fn bearer_token(parts: &Parts) -> Option<&str> {
 }
 
 impl FromRequestParts<AppState> for BearerUser {
-    type Rejection = Response;
+    type Rejection = BearerError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, BearerError> {
         let Some(token) = bearer_token(parts) else {
             return Err(unauthorized("an access token is required", false));
         };
@@ -70,11 +91,12 @@ impl FromRequestParts<AppState> for BearerUser {
             Ok(None) => Err(unauthorized("the access token is not valid", true)),
             Err(e) => {
                 tracing::error!(error = %e, "durable store failure");
-                Err(json_error(
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    "temporarily_unavailable",
-                    "try again shortly",
-                ))
+                Err(BearerError {
+                    status: StatusCode::SERVICE_UNAVAILABLE,
+                    error: "temporarily_unavailable",
+                    description: "try again shortly".into(),
+                    challenge: None,
+                })
             }
         }
     }
@@ -111,5 +133,6 @@ async fn authenticate(state: &AppState, token: &str) -> Result<Option<BearerUser
     }
     let scopes = claims["scope"].as_str().unwrap_or_default().split(' ').map(str::to_owned).collect();
     let acr = claims["acr"].as_str().map(str::to_owned);
-    Ok(Some(BearerUser { user, scopes, acr }))
+    let client_id = claims["client_id"].as_str().map(str::to_owned);
+    Ok(Some(BearerUser { user, scopes, acr, client_id }))
 }

@@ -68,4 +68,24 @@ mod tests {
         assert_eq!(resolve(ip("10.0.0.2"), ["garbage"].into_iter(), &trusted), ip("10.0.0.2"));
         assert_eq!(resolve(ip("10.0.0.2"), std::iter::empty(), &[]), ip("10.0.0.2"));
     }
+
+    mod prop {
+        use proptest::prelude::*;
+
+        use super::*;
+
+        proptest! {
+            #[test]
+            fn prop_forwarded_for_gives_the_peer_or_a_listed_address(
+                headers in proptest::collection::vec(prop_oneof!["\\PC{0,40}", "([0-9]{1,3}\\.){3}[0-9]{1,3}(, ?([0-9]{1,3}\\.){3}[0-9]{1,3}){0,3}"], 0..3),
+                trusted in any::<bool>()
+            ) {
+                let peer = ip("10.0.0.2");
+                let nets = if trusted { vec!["10.0.0.0/8".parse().unwrap()] } else { Vec::new() };
+                let client = resolve(peer, headers.iter().map(String::as_str), &nets);
+                let listed = headers.iter().flat_map(|h| h.split(',')).any(|hop| hop.trim().parse() == Ok(client));
+                prop_assert!(client == peer || (trusted && listed));
+            }
+        }
+    }
 }

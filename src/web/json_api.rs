@@ -61,6 +61,13 @@ impl IntoResponse for JsonError {
     }
 }
 
+/// What a page would say, said in JSON (same status and code) to a page's script.
+impl From<crate::web::pages::PageError> for JsonError {
+    fn from(page: crate::web::pages::PageError) -> Self {
+        JsonError::new(page.status, page.error_code.unwrap_or("invalid_request"), page.message)
+    }
+}
+
 impl From<PasskeyError> for JsonError {
     fn from(e: PasskeyError) -> Self {
         let message = e.to_string();

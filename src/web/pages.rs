@@ -1,17 +1,18 @@
 //! Errors shown to people as HTML pages (never redirected to a client).
 
-use axum::extract::{Path, Query};
+use axum::extract::{FromRequest, Path, Query, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use serde_json::json;
 
 use crate::AppState;
+use crate::i18n;
 
 /// A page-level failure: its status, a title and a message for the person.
 #[derive(Debug, Clone)]
 pub struct PageError {
     pub status: StatusCode,
-    pub title: &'static str,
+    pub title: String,
     pub message: String,
     pub error_code: Option<&'static str>,
     pub retry_after: Option<i64>,
@@ -21,7 +22,7 @@ impl PageError {
     pub fn bad_request(message: impl Into<String>) -> Self {
         PageError {
             status: StatusCode::BAD_REQUEST,
-            title: "Something is wrong with this request",
+            title: i18n::text("error-bad-request-title"),
             message: message.into(),
             error_code: Some("invalid_request"),
             retry_after: None,
@@ -31,8 +32,8 @@ impl PageError {
     pub fn expired() -> Self {
         PageError {
             status: StatusCode::BAD_REQUEST,
-            title: "This sign-in has expired",
-            message: "Please go back to the application and start again.".into(),
+            title: i18n::text("error-expired-title"),
+            message: i18n::text("error-expired-message"),
             error_code: Some("expired"),
             retry_after: None,
         }
@@ -41,8 +42,8 @@ impl PageError {
     pub fn too_many(retry_after: i64) -> Self {
         PageError {
             status: StatusCode::TOO_MANY_REQUESTS,
-            title: "Too many attempts",
-            message: "Please wait a moment and try again.".into(),
+            title: i18n::text("error-too-many-title"),
+            message: i18n::text("error-too-many-message"),
             error_code: Some("rate_limited"),
             retry_after: Some(retry_after),
         }
@@ -52,8 +53,8 @@ impl PageError {
     pub fn unusable_link() -> Self {
         PageError {
             status: StatusCode::BAD_REQUEST,
-            title: "This link cannot be used",
-            message: "It may have expired or been used already. You can ask for a new one.".into(),
+            title: i18n::text("error-link-title"),
+            message: i18n::text("error-link-message"),
             error_code: Some("invalid_link"),
             retry_after: None,
         }
@@ -61,36 +62,68 @@ impl PageError {
 
     /// A stale or forged form (its CSRF token is unknown or used).
     pub fn stale_form() -> Self {
-        PageError::bad_request("This form is stale. Please go back and try again.")
+        PageError::bad_request(i18n::text("error-stale-form"))
     }
 
     pub fn unavailable() -> Self {
         PageError {
             status: StatusCode::SERVICE_UNAVAILABLE,
-            title: "Temporarily unavailable",
-            message: "careid cannot complete this right now. Please try again shortly.".into(),
+            title: i18n::text("error-unavailable-title"),
+            message: i18n::text("error-unavailable-message"),
             error_code: Some("temporarily_unavailable"),
             retry_after: None,
         }
     }
 
     pub fn render(&self, state: &AppState) -> Response {
-        let mut response = state.templates.page(
-            self.status,
-            "error.html",
-            json!({
-                "title": self.title,
-                "message": self.message,
-                "error_code": self.error_code,
-                "retry_after": self.retry_after,
-            }),
-        );
+        let view = ErrorView {
+            title: &self.title,
+            message: &self.message,
+            error_code: self.error_code,
+            retry_after: self.retry_after,
+        };
+        let mut response = state.templates.page(self.status, "error.html", view);
         if let Some(secs) = self.retry_after
             && let Ok(v) = HeaderValue::from_str(&secs.to_string())
         {
             response.headers_mut().insert(header::RETRY_AFTER, v);
         }
         response
+    }
+}
+
+/// A handler answers with a `PageError` (and uses `?` on anything that turns
+/// into one); [`render_errors`] renders its page on the way out.
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        let mut response = self.status.into_response();
+        response.extensions_mut().insert(self);
+        response
+    }
+}
+
+/// Renders the page of every [`PageError`] a handler answered with: the
+/// page needs the templates (and the person's language), which a bare
+/// `IntoResponse` has no access to.
+pub async fn render_errors(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    match response.extensions_mut().remove::<PageError>() {
+        Some(page) => page.render(&state),
+        None => response,
+    }
+}
+
+/// A page form's fields; a body that is not a well-formed form is a 400 page.
+pub struct Form(pub crate::web::params::Params);
+
+impl<S: Send + Sync> FromRequest<S> for Form {
+    type Rejection = PageError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let body = axum::body::Bytes::from_request(req, state)
+            .await
+            .map_err(|_| PageError::bad_request(i18n::text("error-unreadable-form")))?;
+        crate::web::params::Params::parse(&body).map(Form).map_err(PageError::bad_request)
     }
 }
 
@@ -108,13 +141,20 @@ impl From<crate::ephemeral::EphemeralError> for PageError {
     }
 }
 
-impl From<crate::login::session::SessionError> for PageError {
-    fn from(e: crate::login::session::SessionError) -> Self {
-        match e {
-            crate::login::session::SessionError::Store(e) => e.into(),
-            crate::login::session::SessionError::Ephemeral(e) => e.into(),
-        }
-    }
+#[derive(serde::Serialize)]
+struct ErrorView<'a> {
+    title: &'a str,
+    message: &'a str,
+    error_code: Option<&'a str>,
+    retry_after: Option<i64>,
+}
+
+#[derive(serde::Serialize)]
+struct NoticeView<'a> {
+    title: &'a str,
+    message: &'a str,
+    link: Option<&'a str>,
+    link_text: Option<&'a str>,
 }
 
 /// A page that tells the person something happened, with an optional link (`href`, text) onwards.
@@ -125,9 +165,8 @@ pub fn notice(
     message: &str,
     link: Option<(&str, &str)>,
 ) -> Response {
-    let (href, text) = link.unzip();
-    let context = json!({ "title": title, "message": message, "link": href, "link_text": text });
-    state.templates.page(status, "notice.html", context)
+    let (link, link_text) = link.unzip();
+    state.templates.page(status, "notice.html", NoticeView { title, message, link, link_text })
 }
 
 #[derive(serde::Deserialize)]

@@ -96,19 +96,25 @@
     });
   }
 
+  // The page's words, in its language: the layout carries them on #passkey-texts.
+  function text(name) {
+    var texts = document.getElementById("passkey-texts");
+    return texts ? texts.getAttribute("data-" + name) : "";
+  }
+
   function explain(error, startedAt, timeoutMs) {
     if (error instanceof ServerError) return error.message;
     if (error && error.name === "NotAllowedError") {
       // Browsers give one error for "cancelled" and "timed out"; the clock tells them apart.
-      if (timeoutMs && Date.now() - startedAt >= timeoutMs - 1000) return "The passkey request timed out.";
-      return "The passkey request was cancelled.";
+      if (timeoutMs && Date.now() - startedAt >= timeoutMs - 1000) return text("timed-out");
+      return text("cancelled");
     }
-    if (error && error.name === "InvalidStateError") return "This device already has a passkey for your account.";
+    if (error && error.name === "InvalidStateError") return text("already");
     if (error && (error.name === "NotSupportedError" || error.name === "SecurityError")) {
-      return "This browser or device cannot use passkeys here.";
+      return text("unsupported");
     }
-    if (error instanceof TypeError) return "careid could not be reached. Check your connection and try again.";
-    return "The passkey could not be used.";
+    if (error instanceof TypeError) return text("unreachable");
+    return text("failed");
   }
 
   function setup(panel) {
@@ -181,8 +187,7 @@
     if (kind === "register" && PublicKeyCredential.isUserVerifyingPlatformAuthenticatorAvailable) {
       PublicKeyCredential.isUserVerifyingPlatformAuthenticatorAvailable().then(function (available) {
         if (!available) {
-          say("This device has no built-in passkey support (fingerprint, face or screen lock). " +
-            "You can still use a phone or a security key.");
+          say(text("no-platform"));
         }
       });
     }

@@ -1,70 +1,37 @@
 //! Account status changes and what they do to issued grants.
 
-use careid::accounts::{Role, Status};
+use careid::audit::Origin;
+use careid::people::{Status, membership};
 use serde_json::json;
 
-use crate::browser::Browser;
-use crate::flows::{PORTAL_REDIRECT, PORTAL_SECRET, add_portal_client, authorize, token_request};
-use crate::helpers::TestApp;
+use crate::kit::{CLINICIAN, PORTAL, TestApp, text};
 
 #[tokio::test]
 async fn disabling_an_account_revokes_its_refresh_tokens_at_once() {
     let app = TestApp::spawn().await;
-    add_portal_client(&app, json!({})).await;
-    let user = app.add_user("doc@example.com", crate::flows::PASSWORD, Role::Clinician).await;
-    let query = [
-        ("response_type", "code"),
-        ("client_id", "portal"),
-        ("redirect_uri", PORTAL_REDIRECT),
-        ("scope", "openid"),
-    ];
-    let params = authorize(&app, &Browser::new(&app), &query, "doc@example.com").await;
-    let form =
-        [("grant_type", "authorization_code"), ("code", &params["code"]), ("redirect_uri", PORTAL_REDIRECT)];
-    let (_, tokens) = token_request(&app, &form, Some(("portal", PORTAL_SECRET))).await;
-    let refresh = tokens["refresh_token"].as_str().unwrap();
+    app.add_portal(json!({})).await;
+    let user = app.add_clinician(CLINICIAN).await;
+    let tokens = app.sign_in(&PORTAL, CLINICIAN).tokens().await;
+    let refresh = text(&tokens, "refresh_token");
 
-    careid::accounts::registry::set_status(&app.state.store, &user.id, Status::Disabled, app.clock.now())
-        .await
-        .unwrap();
-    let (status, body) = token_request(
-        &app,
-        &[("grant_type", "refresh_token"), ("refresh_token", refresh)],
-        Some(("portal", PORTAL_SECRET)),
-    )
-    .await;
+    membership::set_status(&app.state, &user, Status::Disabled, None, &Origin::default()).await.unwrap();
+    let (status, body) = app.refresh(&PORTAL, refresh).await;
     assert_eq!((status, body["error"].as_str()), (400, Some("invalid_grant")));
 
     // Enabling again does not bring revoked grants back.
-    careid::accounts::registry::set_status(&app.state.store, &user.id, Status::Active, app.clock.now())
-        .await
-        .unwrap();
-    let (status, _) = token_request(
-        &app,
-        &[("grant_type", "refresh_token"), ("refresh_token", refresh)],
-        Some(("portal", PORTAL_SECRET)),
-    )
-    .await;
+    let user = app.user(CLINICIAN).await;
+    membership::set_status(&app.state, &user, Status::Active, None, &Origin::default()).await.unwrap();
+    let (status, _) = app.refresh(&PORTAL, refresh).await;
     assert_eq!(status, 400);
 }
 
 #[tokio::test]
 async fn expired_grants_are_purged() {
     let app = TestApp::spawn().await;
-    add_portal_client(&app, json!({ "refresh_token_ttl": 100 })).await;
-    app.add_user("doc@example.com", crate::flows::PASSWORD, Role::Clinician).await;
-    let query = [
-        ("response_type", "code"),
-        ("client_id", "portal"),
-        ("redirect_uri", PORTAL_REDIRECT),
-        ("scope", "openid"),
-    ];
-    let params = authorize(&app, &Browser::new(&app), &query, "doc@example.com").await;
-    let form =
-        [("grant_type", "authorization_code"), ("code", &params["code"]), ("redirect_uri", PORTAL_REDIRECT)];
-    let (_, tokens) = token_request(&app, &form, Some(("portal", PORTAL_SECRET))).await;
-    let claims: serde_json::Value =
-        app.state.keyring.verify(tokens["access_token"].as_str().unwrap(), &app.base, None).unwrap();
+    app.add_portal(json!({ "refresh_token_ttl": 100 })).await;
+    app.add_clinician(CLINICIAN).await;
+    let tokens = app.sign_in(&PORTAL, CLINICIAN).tokens().await;
+    let claims = app.access_claims(text(&tokens, "access_token"));
     let gid = claims["gid"].as_str().unwrap();
     assert_eq!(app.state.store.purge_expired_grants(app.clock.now()).await.unwrap(), 0);
     app.clock.advance(700);

@@ -1,42 +1,23 @@
 //! The authorization endpoint's rules: what is refused, how, and where the
 //! answer goes (OIDC Core §3.1.2, RFC 6749 §4.1.2.1, RFC 7636, RFC 9207).
 
-use careid::accounts::Role;
 use serde_json::json;
 
-use crate::browser::Browser;
-use crate::flows::{
-    APP_REDIRECT, PASSWORD, PORTAL_REDIRECT, add_app_client, add_portal_client, serde_urlencoded,
-};
-use crate::helpers::TestApp;
+use crate::kit::oauth::Authorize;
+use crate::kit::{Browser, CARE_APP, CLINICIAN, Client, PASSWORD, PORTAL, TestApp};
 
-fn portal<'a>(extra: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
-    let mut q = vec![
-        ("response_type", "code"),
-        ("client_id", "portal"),
-        ("redirect_uri", PORTAL_REDIRECT),
-        ("scope", "openid"),
-        ("state", "xyz"),
-    ];
-    q.extend_from_slice(extra);
-    q
+/// The Portal's request with `state=xyz` and `extra`.
+fn portal(app: &TestApp, extra: &[(&str, &str)]) -> Authorize {
+    app.authorize(&PORTAL).set("state", "xyz").params(extra)
 }
 
-fn url(app: &TestApp, query: &[(&str, &str)]) -> String {
-    format!("{}/authorize?{}", app.base, serde_urlencoded(query))
-}
-
-async fn portal_app() -> TestApp {
-    let app = TestApp::spawn().await;
-    add_portal_client(&app, json!({})).await;
-    add_app_client(&app).await;
-    app.add_user("doc@example.com", PASSWORD, Role::Clinician).await;
-    app
+fn url(app: &TestApp, extra: &[(&str, &str)]) -> String {
+    portal(app, extra).url()
 }
 
 #[tokio::test]
 async fn request_errors_go_back_to_the_client_with_state_and_iss() {
-    let app = portal_app().await;
+    let app = TestApp::with_portal().await;
     let cases: &[(&[(&str, &str)], &str)] = &[
         (&[("response_type", "token")], "unsupported_response_type"),
         (&[("response_type", "code id_token")], "unsupported_response_type"),
@@ -47,19 +28,13 @@ async fn request_errors_go_back_to_the_client_with_state_and_iss() {
         (&[("max_age", "-1")], "invalid_request"),
         (&[("max_age", "soon")], "invalid_request"),
         (&[("claims", "{not json")], "invalid_request"),
-        (&[("request", "eyJhbGciOiJub25lIn0.e30.")], "request_not_supported"),
+        (&[("request", "eyJhbGciOiJub25lIn0.e30.")], "invalid_request_object"),
         (&[("request_uri", "https://portal.example/r")], "request_uri_not_supported"),
         (&[("id_token_hint", "not.a.jwt")], "invalid_request"),
         (&[("response_mode", "jwt")], "invalid_request"),
     ];
     for (extra, error) in cases {
-        let mut query: Vec<(&str, &str)> =
-            portal(&[]).into_iter().filter(|(k, _)| *k != "response_type").collect();
-        if !extra.iter().any(|(k, _)| *k == "response_type") {
-            query.push(("response_type", "code"));
-        }
-        query.extend_from_slice(extra);
-        let params = Browser::new(&app).visit(&url(&app, &query)).await.params();
+        let params = Browser::new(&app).visit(&url(&app, extra)).await.params();
         assert_eq!(params["error"], *error, "{extra:?}");
         assert_eq!(params["state"], "xyz", "{extra:?}");
         assert_eq!(params["iss"], app.base, "{extra:?}");
@@ -69,29 +44,25 @@ async fn request_errors_go_back_to_the_client_with_state_and_iss() {
 
 #[tokio::test]
 async fn a_missing_response_type_is_invalid_request_at_the_client() {
-    let app = portal_app().await;
-    let query: Vec<_> = portal(&[]).into_iter().filter(|(k, _)| *k != "response_type").collect();
-    let params = Browser::new(&app).visit(&url(&app, &query)).await.params();
+    let app = TestApp::with_portal().await;
+    let request = portal(&app, &[]).remove("response_type");
+    let params = Browser::new(&app).visit(&request.url()).await.params();
     assert_eq!(params["error"], "invalid_request");
 }
 
 #[tokio::test]
 async fn public_clients_must_use_pkce() {
-    let app = portal_app().await;
-    let query = [
-        ("response_type", "code"),
-        ("client_id", "app"),
-        ("redirect_uri", APP_REDIRECT),
-        ("scope", "openid"),
-    ];
-    let params = Browser::new(&app).visit(&url(&app, &query)).await.params();
+    let app = TestApp::with_portal().await;
+    app.add_care_app().await;
+    let without_pkce = app.authorize(&CARE_APP).remove("code_challenge").remove("code_challenge_method");
+    let params = Browser::new(&app).visit(&without_pkce.url()).await.params();
     assert_eq!(params["error"], "invalid_request");
     assert!(params["error_description"].contains("PKCE"));
 }
 
 #[tokio::test]
 async fn malformed_requests_get_an_error_page_not_a_redirect_or_a_500() {
-    let app = portal_app().await;
+    let app = TestApp::with_portal().await;
     let browser = Browser::new(&app);
     for raw in [
         "response_type=code&client_id=portal&client_id=portal&redirect_uri=https%3A%2F%2Fportal.example%2Fcb",
@@ -111,24 +82,21 @@ async fn malformed_requests_get_an_error_page_not_a_redirect_or_a_500() {
 
 #[tokio::test]
 async fn an_oversized_parameter_is_refused_at_the_client() {
-    let app = portal_app().await;
+    let app = TestApp::with_portal().await;
     let big = "s".repeat(5000);
-    let mut query = portal(&[]);
-    query.retain(|(k, _)| *k != "state");
-    let mut query: Vec<(&str, &str)> = query;
-    query.push(("nonce", &big));
-    let params = Browser::new(&app).visit(&url(&app, &query)).await.params();
+    let request = portal(&app, &[]).remove("state").set("nonce", &big);
+    let params = Browser::new(&app).visit(&request.url()).await.params();
     assert_eq!(params["error"], "invalid_request");
 }
 
 #[tokio::test]
 async fn authorization_requests_can_be_posted_as_forms() {
-    let app = portal_app().await;
+    let app = TestApp::with_portal().await;
     let browser = Browser::new(&app);
-    let (status, login_url, page) = browser.post_form("/authorize", &portal(&[])).await.page();
+    let (status, login_url, page) = browser.post_form("/authorize", &portal(&app, &[]).query()).await.page();
     assert_eq!(status, 200);
     assert!(login_url.contains("/login?tx="));
-    let params = browser.login(&page, "doc@example.com", PASSWORD).await.params();
+    let params = browser.login(&page, CLINICIAN, PASSWORD).await.params();
     assert!(params.contains_key("code"));
     let json_body =
         app.client.post(app.url("/authorize")).json(&json!({"client_id": "portal"})).send().await.unwrap();
@@ -137,16 +105,13 @@ async fn authorization_requests_can_be_posted_as_forms() {
 
 #[tokio::test]
 async fn fragment_and_form_post_response_modes() {
-    let app = portal_app().await;
+    let app = TestApp::with_portal().await;
     let browser = Browser::new(&app);
-    let location = browser
-        .sign_in(&url(&app, &portal(&[("response_mode", "fragment")])), "doc@example.com", PASSWORD)
-        .await
-        .left();
+    let location =
+        browser.sign_in(&url(&app, &[("response_mode", "fragment")]), CLINICIAN, PASSWORD).await.left();
     assert!(location.starts_with("https://portal.example/cb#code="), "{location}");
 
-    let response =
-        browser.http.get(url(&app, &portal(&[("response_mode", "form_post")]))).send().await.unwrap();
+    let response = browser.http.get(url(&app, &[("response_mode", "form_post")])).send().await.unwrap();
     assert_eq!(response.status(), 200);
     let csp = response.headers()["content-security-policy"].to_str().unwrap().to_string();
     assert!(csp.contains("form-action https://portal.example/cb"), "{csp}");
@@ -160,79 +125,67 @@ async fn fragment_and_form_post_response_modes() {
 
 #[tokio::test]
 async fn single_sign_on_across_clients_and_prompt_login_forces_a_new_sign_in() {
-    let app = portal_app().await;
+    let app = TestApp::with_portal().await;
     app.add_client(json!({
         "id": "admin-portal", "name": "Admin Portal", "secret": "admin-secret-0123456789-abcdefghijklmn",
         "first_party": true, "redirect_uris": ["https://admin.example/cb"]
     }))
     .await;
-    let browser = Browser::new(&app);
-    assert!(
-        browser
-            .sign_in(&url(&app, &portal(&[])), "doc@example.com", PASSWORD)
-            .await
-            .params()
-            .contains_key("code")
+    let admin_portal = Client::confidential(
+        "admin-portal",
+        "https://admin.example/cb",
+        "admin-secret-0123456789-abcdefghijklmn",
     );
-    let admin = [
-        ("response_type", "code"),
-        ("client_id", "admin-portal"),
-        ("redirect_uri", "https://admin.example/cb"),
-        ("scope", "openid"),
-    ];
-    assert!(browser.visit(&url(&app, &admin)).await.params().contains_key("code"), "no second login");
+    let browser = Browser::new(&app);
+    assert!(browser.sign_in(&url(&app, &[]), CLINICIAN, PASSWORD).await.params().contains_key("code"));
+    let admin = app.authorize_url(&admin_portal, &[]);
+    assert!(browser.visit(&admin).await.params().contains_key("code"), "no second login");
 
-    let (_, login_url, page) = browser.visit(&url(&app, &portal(&[("prompt", "login")]))).await.page();
+    let (_, login_url, page) = browser.visit(&url(&app, &[("prompt", "login")])).await.page();
     assert!(login_url.contains("/login?tx="));
-    assert!(browser.login(&page, "doc@example.com", PASSWORD).await.params().contains_key("code"));
+    assert!(browser.login(&page, CLINICIAN, PASSWORD).await.params().contains_key("code"));
 }
 
 #[tokio::test]
 async fn max_age_forces_a_new_sign_in_when_the_session_is_older() {
-    let app = portal_app().await;
+    let app = TestApp::with_portal().await;
     let browser = Browser::new(&app);
-    browser.sign_in(&url(&app, &portal(&[])), "doc@example.com", PASSWORD).await.params();
-    assert!(browser.visit(&url(&app, &portal(&[("max_age", "10000")]))).await.params().contains_key("code"));
+    browser.sign_in(&url(&app, &[]), CLINICIAN, PASSWORD).await.params();
+    assert!(browser.visit(&url(&app, &[("max_age", "10000")])).await.params().contains_key("code"));
     app.clock.advance(5);
-    let (_, login_url, _) = browser.visit(&url(&app, &portal(&[("max_age", "1")]))).await.page();
+    let (_, login_url, _) = browser.visit(&url(&app, &[("max_age", "1")])).await.page();
     assert!(login_url.contains("/login?tx="));
-    let params = browser.visit(&url(&app, &portal(&[("max_age", "1"), ("prompt", "none")]))).await.params();
+    let params = browser.visit(&url(&app, &[("max_age", "1"), ("prompt", "none")])).await.params();
     assert_eq!(params["error"], "login_required");
 }
 
 #[tokio::test]
 async fn sessions_end_after_the_idle_timeout_and_the_lifetime() {
-    let app = portal_app().await;
+    let app = TestApp::with_portal().await;
     let browser = Browser::new(&app);
-    browser.sign_in(&url(&app, &portal(&[])), "doc@example.com", PASSWORD).await.params();
+    browser.sign_in(&url(&app, &[]), CLINICIAN, PASSWORD).await.params();
     let config = app.state.config.session.clone();
     app.clock.advance(config.idle_secs - 10);
-    assert!(browser.visit(&url(&app, &portal(&[("prompt", "none")]))).await.params().contains_key("code"));
+    assert!(browser.visit(&url(&app, &[("prompt", "none")])).await.params().contains_key("code"));
     app.clock.advance(config.idle_secs + 1);
-    assert_eq!(
-        browser.visit(&url(&app, &portal(&[("prompt", "none")]))).await.params()["error"],
-        "login_required"
-    );
+    assert_eq!(browser.visit(&url(&app, &[("prompt", "none")])).await.params()["error"], "login_required");
 }
 
 #[tokio::test]
 async fn a_disabled_account_loses_its_session() {
-    let app = portal_app().await;
+    let app = TestApp::with_portal().await;
     let browser = Browser::new(&app);
-    browser.sign_in(&url(&app, &portal(&[])), "doc@example.com", PASSWORD).await.params();
-    let user = app.state.store.user_by_email("doc@example.com").await.unwrap().unwrap();
-    app.state.store.set_user_status(&user.id, careid::accounts::Status::Disabled, 0).await.unwrap();
-    assert_eq!(
-        browser.visit(&url(&app, &portal(&[("prompt", "none")]))).await.params()["error"],
-        "login_required"
-    );
+    browser.sign_in(&url(&app, &[]), CLINICIAN, PASSWORD).await.params();
+    let user = app.user(CLINICIAN).await;
+    app.state.store.set_user_status(&user.id, careid::people::Status::Disabled, 0).await.unwrap();
+    assert_eq!(browser.visit(&url(&app, &[("prompt", "none")])).await.params()["error"], "login_required");
 }
 
 #[tokio::test]
 async fn an_id_token_hint_for_another_user_needs_a_new_sign_in() {
-    let app = portal_app().await;
+    let app = TestApp::with_portal().await;
     let browser = Browser::new(&app);
-    browser.sign_in(&url(&app, &portal(&[])), "doc@example.com", PASSWORD).await.params();
+    browser.sign_in(&url(&app, &[]), CLINICIAN, PASSWORD).await.params();
     let hint = app
         .state
         .keyring
@@ -242,33 +195,27 @@ async fn an_id_token_hint_for_another_user_needs_a_new_sign_in() {
             &json!({"iss": app.base, "sub": "someone-else", "aud": "portal"}),
         )
         .unwrap();
-    let params =
-        browser.visit(&url(&app, &portal(&[("prompt", "none"), ("id_token_hint", &hint)]))).await.params();
+    let params = browser.visit(&url(&app, &[("prompt", "none"), ("id_token_hint", &hint)])).await.params();
     assert_eq!(params["error"], "login_required");
 }
 
 #[tokio::test]
 async fn unknown_parameters_and_display_values_are_ignored() {
-    let app = portal_app().await;
-    let query = portal(&[
-        ("extra", "foobar"),
-        ("display", "popup"),
-        ("ui_locales", "de"),
-        ("login_hint", "doc@example.com"),
-    ]);
+    let app = TestApp::with_portal().await;
+    let query = [("extra", "foobar"), ("display", "popup"), ("ui_locales", "de"), ("login_hint", CLINICIAN)];
     let browser = Browser::new(&app);
     let (_, _, page) = browser.visit(&url(&app, &query)).await.page();
     assert!(page.contains(r#"value="doc@example.com""#), "login_hint fills the email");
-    assert!(browser.login(&page, "doc@example.com", PASSWORD).await.params().contains_key("code"));
+    assert!(browser.login(&page, CLINICIAN, PASSWORD).await.params().contains_key("code"));
 }
 
 #[tokio::test]
 async fn a_login_transaction_expires() {
-    let app = portal_app().await;
+    let app = TestApp::with_portal().await;
     let browser = Browser::new(&app);
-    let (_, _, page) = browser.visit(&url(&app, &portal(&[]))).await.page();
+    let (_, _, page) = browser.visit(&url(&app, &[])).await.page();
     app.clock.advance(app.state.config.session.login_transaction_secs + 1);
-    let (status, _, body) = browser.login(&page, "doc@example.com", PASSWORD).await.page();
+    let (status, _, body) = browser.login(&page, CLINICIAN, PASSWORD).await.page();
     assert_eq!(status, 400);
     assert!(body.contains("expired"), "{body}");
 }

@@ -2,28 +2,21 @@
 //! can verify against careid's JWKS; failures are retried with backoff until
 //! delivered or given up; `careid sessions` shows the queue.
 
-use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axum::extract::State;
 use axum::http::StatusCode;
-use careid::accounts::Role;
 use careid::oidc::backchannel::delivery::run_due;
 use careid::store::Delivery;
 use jsonwebtoken::jwk::JwkSet;
 use jsonwebtoken::{DecodingKey, Validation};
 use serde_json::{Value, json};
 
-use crate::browser::Browser;
-use crate::flows::{
-    PASSWORD, PORTAL_REDIRECT, PORTAL_SECRET, add_portal_client, authorize_in_session, exchange,
-    serde_urlencoded,
-};
-use crate::helpers::TestApp;
+use crate::kit::oauth::urlencoded;
+use crate::kit::{Browser, CLINICIAN, Client, PORTAL, PORTAL_REDIRECT, PORTAL_SECRET, TestApp};
 
-const DOC: &str = "doc@example.com";
 const LOGGED_OUT: &str = "https://portal.example/logged-out";
 const RECORDS_REDIRECT: &str = "https://records.example/cb";
 const RECORDS_SECRET: &str = "records-secret-0123456789-abcdefghijk";
@@ -98,33 +91,20 @@ async fn app() -> TestApp {
         c.backchannel.timeout_secs = 2;
     })
     .await;
-    app.add_user(DOC, PASSWORD, Role::Clinician).await;
+    app.add_clinician(CLINICIAN).await;
     app
 }
 
 async fn add_portal(app: &TestApp, backchannel_uri: &str) {
     let extra =
         json!({ "post_logout_redirect_uris": [LOGGED_OUT], "backchannel_logout_uri": backchannel_uri });
-    add_portal_client(app, extra).await;
-}
-
-/// Signs the doctor in to the portal; returns the token response.
-async fn portal_tokens(app: &TestApp, browser: &Browser) -> Value {
-    let query = [
-        ("response_type", "code"),
-        ("client_id", "portal"),
-        ("redirect_uri", PORTAL_REDIRECT),
-        ("scope", "openid"),
-        ("nonce", "n-1"),
-    ];
-    let params = authorize_in_session(app, browser, &query, DOC).await;
-    exchange(app, &params["code"], PORTAL_REDIRECT, ("portal", PORTAL_SECRET)).await
+    app.add_portal(extra).await;
 }
 
 /// Logs the browser out through the portal with its ID token.
 async fn log_out(app: &TestApp, browser: &Browser, id_token: &str) {
     let query = [("id_token_hint", id_token), ("post_logout_redirect_uri", LOGGED_OUT)];
-    let url = format!("{}/end_session?{}", app.base, serde_urlencoded(&query));
+    let url = format!("{}/end_session?{}", app.base, urlencoded(&query));
     assert_eq!(browser.visit(&url).await.left(), LOGGED_OUT);
 }
 
@@ -151,19 +131,14 @@ async fn verify_logout_token(app: &TestApp, token: &str, audience: &str) -> Valu
     claims
 }
 
-/// The ID token's claims, as careid signed them.
-fn id_claims(app: &TestApp, tokens: &Value) -> Value {
-    app.state.keyring.verify(tokens["id_token"].as_str().unwrap(), &app.base, None).unwrap()
-}
-
 #[tokio::test]
 async fn rp_initiated_logout_posts_a_verifiable_logout_token_with_the_sid() {
     let app = app().await;
     let receiver = Receiver::start(0).await;
     add_portal(&app, &receiver.uri("portal")).await;
     let browser = Browser::new(&app);
-    let tokens = portal_tokens(&app, &browser).await;
-    let id = id_claims(&app, &tokens);
+    let tokens = app.sign_in(&PORTAL, CLINICIAN).with("nonce", "n-1").in_browser(&browser).tokens().await;
+    let id = app.id_claims(&tokens);
     log_out(&app, &browser, tokens["id_token"].as_str().unwrap()).await;
 
     let deliveries = wait_for(&app, "delivery", |d| d.len() == 1 && d[0].delivered_at.is_some()).await;
@@ -182,7 +157,7 @@ async fn a_failing_receiver_is_retried_with_backoff_until_delivered() {
     let receiver = Receiver::start(2).await;
     add_portal(&app, &receiver.uri("portal")).await;
     let browser = Browser::new(&app);
-    let tokens = portal_tokens(&app, &browser).await;
+    let tokens = app.sign_in(&PORTAL, CLINICIAN).with("nonce", "n-1").in_browser(&browser).tokens().await;
     log_out(&app, &browser, tokens["id_token"].as_str().unwrap()).await;
 
     // The first attempt goes out at once, without waiting for a poll.
@@ -206,7 +181,7 @@ async fn a_failing_receiver_is_retried_with_backoff_until_delivered() {
     let received = receiver.tokens();
     assert_eq!(received.len(), 3);
     let claims = verify_logout_token(&app, &received[2], "portal").await;
-    assert_eq!(claims["sid"], id_claims(&app, &tokens)["sid"]);
+    assert_eq!(claims["sid"], app.id_claims(&tokens)["sid"]);
     assert_eq!(run_due(&app.state).await.unwrap(), 0, "delivered is done");
 }
 
@@ -218,7 +193,7 @@ async fn an_unreachable_receiver_is_given_up_after_max_attempts() {
     drop(closed);
     add_portal(&app, &uri).await;
     let browser = Browser::new(&app);
-    let tokens = portal_tokens(&app, &browser).await;
+    let tokens = app.sign_in(&PORTAL, CLINICIAN).with("nonce", "n-1").in_browser(&browser).tokens().await;
     log_out(&app, &browser, tokens["id_token"].as_str().unwrap()).await;
 
     let mut d =
@@ -244,22 +219,53 @@ async fn an_unreachable_receiver_is_given_up_after_max_attempts() {
     assert!(!stdout.contains(&d.logout_token), "the CLI never prints tokens");
 }
 
+#[tokio::test]
+async fn a_name_resolving_to_a_network_not_allowed_is_refused_when_delivering() {
+    let app = TestApp::spawn_with(|c| {
+        c.backchannel.poll_millis = 3_600_000;
+        c.backchannel.max_attempts = 2;
+        c.outbound_allowed_networks = Vec::new();
+    })
+    .await;
+    app.add_clinician(CLINICIAN).await;
+    let receiver = Receiver::start(0).await;
+    // Registered while loopback was allowed (or before its name was re-pointed
+    // at an internal address): only the connection can still refuse it.
+    let uri = receiver.uri("portal").replace("127.0.0.1", "localhost");
+    let spec = serde_json::from_value(json!({
+        "id": "portal", "name": "Clinician Portal", "secret": PORTAL_SECRET, "first_party": true,
+        "redirect_uris": [PORTAL_REDIRECT], "post_logout_redirect_uris": [LOGGED_OUT],
+        "backchannel_logout_uri": uri
+    }))
+    .unwrap();
+    let loopback = ["127.0.0.0/8".parse().unwrap(), "::1/128".parse().unwrap()];
+    let (state, now) = (&app.state, app.clock.now());
+    careid::clients::registry::save(&state.store, &state.secrets, spec, false, &loopback, now).await.unwrap();
+    let browser = Browser::new(&app);
+    let tokens = app.sign_in(&PORTAL, CLINICIAN).with("nonce", "n-1").in_browser(&browser).tokens().await;
+    log_out(&app, &browser, tokens["id_token"].as_str().unwrap()).await;
+
+    let mut d =
+        wait_for(&app, "first attempt", |d| d.len() == 1 && d[0].last_error.is_some()).await.remove(0);
+    while d.failed_at.is_none() {
+        app.clock.advance(d.next_attempt_at - app.clock.now());
+        assert_eq!(run_due(&app.state).await.unwrap(), 1);
+        d = app.state.store.recent_deliveries(1).await.unwrap().remove(0);
+    }
+    let error = d.last_error.unwrap();
+    assert!(error.contains("localhost: ") && error.contains("is a loopback"), "{error}");
+    assert!(error.contains("outbound_allowed_networks"), "{error}");
+    assert!(receiver.tokens().is_empty(), "nothing reached the receiver");
+
+    let output = careid_sessions(&app);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let row = stdout.lines().find(|l| l.contains("portal")).unwrap_or_else(|| panic!("{stdout}"));
+    assert!(row.contains(" failed ") && row.contains("is a loopback"), "{row}");
+}
+
 /// Runs `careid sessions` on the app's own stores.
 fn careid_sessions(app: &TestApp) -> std::process::Output {
-    let config = &app.state.config;
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_careid"));
-    cmd.env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("CAREID_DATA_DIR", &config.data_dir)
-        .env("CAREID_KEYS_DIR", &config.keys_dir)
-        .arg("sessions");
-    if let Some(url) = &config.database_url {
-        cmd.env("CAREID_DATABASE_URL", url);
-    }
-    if let Some(url) = &config.redis_url {
-        cmd.env("CAREID_REDIS_URL", url).env("CAREID_REDIS_PREFIX", &config.redis_prefix);
-    }
-    cmd.output().expect("careid runs")
+    app.careid(&["sessions"]).output().expect("careid runs")
 }
 
 #[tokio::test]
@@ -278,21 +284,15 @@ async fn every_client_of_the_session_receives_its_own_logout_token() {
     }))
     .await;
     let browser = Browser::new(&app);
-    let tokens = portal_tokens(&app, &browser).await;
+    let tokens = app.sign_in(&PORTAL, CLINICIAN).with("nonce", "n-1").in_browser(&browser).tokens().await;
     for client in ["records", "quiet"] {
-        let query = [
-            ("response_type", "code"),
-            ("client_id", client),
-            ("redirect_uri", RECORDS_REDIRECT),
-            ("scope", "openid"),
-        ];
-        let params = authorize_in_session(&app, &browser, &query, DOC).await;
-        exchange(&app, &params["code"], RECORDS_REDIRECT, (client, RECORDS_SECRET)).await;
+        let client = Client::confidential(client, RECORDS_REDIRECT, RECORDS_SECRET);
+        app.sign_in(&client, CLINICIAN).in_session(&browser).tokens().await;
     }
     log_out(&app, &browser, tokens["id_token"].as_str().unwrap()).await;
 
     wait_for(&app, "both deliveries", |d| d.len() == 2 && d.iter().all(|d| d.delivered_at.is_some())).await;
-    let sid = id_claims(&app, &tokens)["sid"].clone();
+    let sid = app.id_claims(&tokens)["sid"].clone();
     let mut audiences = Vec::new();
     for token in receiver.tokens() {
         let aud = jsonwebtoken::dangerous::insecure_decode::<Value>(&token).unwrap().claims["aud"].clone();
@@ -302,4 +302,33 @@ async fn every_client_of_the_session_receives_its_own_logout_token() {
     }
     audiences.sort();
     assert_eq!(audiences, ["portal", "records"]);
+}
+
+#[tokio::test]
+async fn a_receiver_down_for_an_hour_gets_the_logout_once_it_is_back() {
+    let app = TestApp::spawn_with(|c| c.backchannel.poll_millis = 3_600_000).await;
+    app.add_clinician(CLINICIAN).await;
+    // Under the default backoff (2, 4, 8 … s), the first 11 attempts fall within the hour.
+    let receiver = Receiver::start(11).await;
+    add_portal(&app, &receiver.uri("portal")).await;
+    let browser = Browser::new(&app);
+    let tokens = app.sign_in(&PORTAL, CLINICIAN).with("nonce", "n-1").in_browser(&browser).tokens().await;
+    let down_at = app.clock.now();
+    log_out(&app, &browser, tokens["id_token"].as_str().unwrap()).await;
+    let mut d = wait_for(&app, "first attempt", |d| d.len() == 1 && d[0].attempts == 1).await.remove(0);
+    while d.delivered_at.is_none() {
+        assert!(d.failed_at.is_none(), "given up after {} attempts", d.attempts);
+        app.clock.advance((d.next_attempt_at - app.clock.now()).max(0));
+        assert_eq!(run_due(&app.state).await.unwrap(), 1);
+        d = app.state.store.recent_deliveries(1).await.unwrap().remove(0);
+    }
+    assert!(app.clock.now() - down_at >= 3600, "the receiver was down for an hour");
+    assert_eq!(d.attempts, 12);
+    let posted = receiver.tokens();
+    assert_eq!(posted.len(), 12, "11 refused while down, one delivered");
+    let claims = verify_logout_token(&app, &posted[11], "portal").await;
+    assert_eq!(claims["sid"], app.id_claims(&tokens)["sid"]);
+    app.clock.advance(3 * 3600);
+    assert_eq!(run_due(&app.state).await.unwrap(), 0, "delivered once, never again");
+    assert_eq!(receiver.tokens().len(), 12);
 }

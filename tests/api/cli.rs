@@ -1,57 +1,10 @@
 //! The `careid` binary: start-up failures give one clear line and an exit code;
 //! a restart keeps keys; SIGTERM stops gracefully.
 
-use std::path::Path;
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use crate::helpers::fresh_database_url;
-
-const BIN: &str = env!("CARGO_BIN_EXE_careid");
-
-/// A `careid` command in `dir` with fresh stores of the test tier and nothing
-/// from the developer's environment.
-pub(crate) async fn careid(dir: &Path) -> Command {
-    let mut cmd = Command::new(BIN);
-    cmd.current_dir(dir).env_clear().env("PATH", std::env::var("PATH").unwrap_or_default());
-    if let Some(url) = fresh_database_url().await {
-        cmd.env("CAREID_DATABASE_URL", url);
-    }
-    if let Ok(url) = std::env::var("CAREID_TEST_REDIS_URL") {
-        cmd.env("CAREID_REDIS_URL", url);
-        cmd.env("CAREID_REDIS_PREFIX", format!("careid-test:{}:", uuid::Uuid::new_v4().simple()));
-    }
-    cmd
-}
-
-/// Another `careid` command on the same directory and stores as `cmd`.
-pub(crate) fn same_stores(cmd: &Command) -> Command {
-    let mut again = Command::new(BIN);
-    again.env_clear();
-    if let Some(dir) = cmd.get_current_dir() {
-        again.current_dir(dir);
-    }
-    for (key, value) in cmd.get_envs() {
-        if let Some(value) = value {
-            again.env(key, value);
-        }
-    }
-    again
-}
-
-pub(crate) fn run(cmd: &mut Command) -> Output {
-    cmd.stdin(Stdio::null()).output().expect("careid runs")
-}
-
-/// Asserts a failed start: the exit code and exactly one line naming the problem.
-pub(crate) fn assert_fails(output: &Output, code: i32, needle: &str) {
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(code), "stderr: {stderr}");
-    let lines: Vec<&str> = stderr.trim().lines().collect();
-    assert_eq!(lines.len(), 1, "one line, got: {stderr}");
-    assert!(lines[0].starts_with("careid: "), "{stderr}");
-    assert!(lines[0].contains(needle), "expected {needle:?} in {stderr}");
-}
+use crate::kit::cli::{assert_fails, careid, run, same_stores};
 
 #[tokio::test]
 async fn bad_values_in_the_environment_name_the_key() {
@@ -174,13 +127,19 @@ impl Server {
         format!("http://127.0.0.1:{}{path}", self.port)
     }
 
-    fn terminate(mut self) -> std::process::ExitStatus {
+    fn terminate(self) -> std::process::ExitStatus {
+        self.terminate_with_logs().0
+    }
+
+    /// Stops the server; its exit status and everything it logged.
+    fn terminate_with_logs(self) -> (std::process::ExitStatus, String) {
         nix::sys::signal::kill(
             nix::unistd::Pid::from_raw(self.child.id() as i32),
             nix::sys::signal::Signal::SIGTERM,
         )
         .unwrap();
-        self.child.wait().unwrap()
+        let output = self.child.wait_with_output().unwrap();
+        (output.status, String::from_utf8_lossy(&output.stderr).into_owned())
     }
 }
 
@@ -201,6 +160,17 @@ async fn a_restarted_server_serves_the_same_jwks_and_stops_cleanly_on_sigterm() 
     let after = reqwest::get(server.url("/jwks.json")).await.unwrap().text().await.unwrap();
     assert_eq!(before, after);
     assert!(server.terminate().success());
+}
+
+#[tokio::test]
+async fn logs_written_to_a_pipe_carry_no_colour_codes() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(careid(dir.path()).await).await;
+    reqwest::get(server.url("/healthz")).await.unwrap();
+    let (status, logs) = server.terminate_with_logs();
+    assert!(status.success());
+    assert!(logs.contains("INFO") && logs.contains("careid started"), "some logs to look at: {logs}");
+    assert!(!logs.contains("\x1b["), "colour escape codes in piped logs: {logs:?}");
 }
 
 #[tokio::test]

@@ -12,8 +12,8 @@ use careid::{Options, Services};
 use serde_json::Value;
 use tempfile::TempDir;
 
-use crate::cli::{assert_fails, careid, run, same_stores};
-use crate::helpers::{shared_keys, test_config};
+use crate::kit::app::{shared_keys, test_config};
+use crate::kit::cli::{assert_fails, careid, run, same_stores};
 
 /// One operator's shell: every command runs on the same directory and stores.
 struct Operator {
@@ -58,7 +58,7 @@ impl Operator {
         let config = Config {
             data_dir: self.dir.path().join("data"),
             keys_dir: self.dir.path().join("keys"),
-            database_url,
+            database_url: database_url.map(Into::into),
             ..Config::default()
         };
         careid::open_services(config, Options::default()).await.expect("stores open")
@@ -208,7 +208,7 @@ async fn clients_round_trip_through_list_show_update_and_remove() {
     op.ok(&["clients", "update", "portal", "--clear-allowed-roles"]);
     assert_eq!(op.show("clients", "portal")["allowed_roles"], serde_json::json!([]));
     let listed = op.ok(&["clients", "list"]);
-    assert!(listed.lines().any(|l| l.starts_with("portal ") && l.trim_end().ends_with(" 2")), "{listed}");
+    assert!(listed.lines().any(|l| l.starts_with("portal ") && l.trim_end().ends_with(" 2 all")), "{listed}");
 
     op.ok(&["clients", "remove", "--id", "portal"]);
     assert!(!op.ok(&["clients", "list"]).contains("portal"));
@@ -322,8 +322,12 @@ async fn bad_accounts_are_refused_with_the_reason_and_no_password_in_sight() {
             PASSWORD.to_string(),
             "no deployment \"mars\"",
         ),
-        (add("bob@example.com", "patient", &[]), "seven77".to_string(), "8 to 128 characters"),
-        (add("bob@example.com", "patient", &[]), "x".repeat(129), "8 to 128 characters"),
+        // The password rule of sign-up: 15 characters where the password may
+        // be the only factor, 8 where the role always adds a second one.
+        (add("bob@example.com", "patient", &[]), "seven77 eight".to_string(), "at least 15 characters"),
+        (add("bob@example.com", "clinician", &[]), "seven77".to_string(), "at least 8 characters"),
+        (add("bob@example.com", "patient", &[]), "x".repeat(129), "at most 128 characters"),
+        (add("bob@example.com", "clinician", &[]), "password123".to_string(), "most commonly used"),
         (add("bob@", "patient", &[]), PASSWORD.to_string(), "not an email address"),
     ];
     for (args, password, reason) in cases {
@@ -374,4 +378,36 @@ async fn clients_declared_in_configuration_are_created_at_start_and_updated_on_r
     assert_eq!(updated.created_at, created.created_at);
     assert!(updated.updated_at >= created.updated_at + 60);
     assert!(second.state.secrets.verify(secret, updated.secret_hash.as_deref().unwrap()));
+}
+
+#[tokio::test]
+async fn new_public_clients_require_dpop_unless_told_otherwise() {
+    let op = Operator::new().await;
+    let public = |id: &'static str| {
+        ["clients", "add", "--id", id, "--name", "App", "--public", "--redirect-uri", "com.example.app:/cb"]
+    };
+    op.ok(&public("app"));
+    assert_eq!(op.show("clients", "app")["require_dpop"], true);
+    op.ok(&[&public("bearer")[..], &["--no-require-dpop"]].concat());
+    assert_eq!(op.show("clients", "bearer")["require_dpop"], false);
+    op.ok(&["clients", "update", "app", "--no-require-dpop"]);
+    assert_eq!(op.show("clients", "app")["require_dpop"], false, "an update may turn it off");
+    op.ok(&["clients", "update", "app", "--name", "Renamed"]);
+    assert_eq!(op.show("clients", "app")["require_dpop"], false, "other updates keep it");
+    op.ok(&[
+        "clients",
+        "add",
+        "--id",
+        "portal",
+        "--name",
+        "Portal",
+        "--redirect-uri",
+        "https://portal.example/cb",
+    ]);
+    assert_eq!(op.show("clients", "portal")["require_dpop"], false, "confidential clients choose");
+    op.ok(&["clients", "update", "portal", "--require-dpop"]);
+    assert_eq!(op.show("clients", "portal")["require_dpop"], true);
+    let both = op.run(&["clients", "update", "portal", "--require-dpop", "--no-require-dpop"]);
+    assert_eq!(both.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&both.stderr).contains("cannot be used with"));
 }

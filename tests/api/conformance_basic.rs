@@ -4,24 +4,22 @@
 //! relying party. One test per module, named after it. The official suite
 //! needs Docker (see conformance/README.md); this runs in CI instead.
 
-use std::collections::HashMap;
-
-use careid::accounts::Role;
 use openidconnect::core::{CoreAuthenticationFlow, CoreClient, CoreIdTokenClaims, CoreProviderMetadata};
 use openidconnect::{
     AuthorizationCode, ClientId, ClientSecret, CsrfToken, IssuerUrl, Nonce, PkceCodeChallenge, RedirectUrl,
     Scope, TokenResponse,
 };
-use serde_json::{Value, json};
+use serde_json::json;
 
-use crate::browser::Browser;
-use crate::flows::{PASSWORD, serde_urlencoded, token_request};
-use crate::helpers::TestApp;
+use crate::kit::oauth::{http, urlencoded};
+use crate::kit::{Browser, Client, PASSWORD, Params, TestApp};
 
 const CALLBACK: &str = "https://localhost.emobix.co.uk:8443/test/a/careid/callback";
 const SECRET: &str = "conformance-client-secret-0123456789abcdef";
 const SECRET2: &str = "conformance-client2-secret-0123456789abcdef";
 const USER: &str = "conformance@example.com";
+const CLIENT: Client = Client::confidential("client", CALLBACK, SECRET);
+const CLIENT_SECRET_POST: Client = Client::confidential("client_secret_post", CALLBACK, SECRET);
 
 /// The suite's setup: `client` (basic), `client_secret_post`, `client2`, one user.
 async fn suite() -> TestApp {
@@ -38,7 +36,7 @@ async fn suite() -> TestApp {
         }))
         .await;
     }
-    app.add_user(USER, PASSWORD, Role::Patient).await;
+    app.add_patient(USER).await;
     app
 }
 
@@ -55,10 +53,7 @@ struct Rp {
 }
 
 async fn rp(app: &TestApp, id: &str, secret: &str) -> Rp {
-    let http = openidconnect::reqwest::ClientBuilder::new()
-        .redirect(openidconnect::reqwest::redirect::Policy::none())
-        .build()
-        .unwrap();
+    let http = http();
     let provider =
         CoreProviderMetadata::discover_async(IssuerUrl::new(app.base.clone()).unwrap(), &http).await.unwrap();
     let client = CoreClient::from_provider_metadata(
@@ -70,18 +65,10 @@ async fn rp(app: &TestApp, id: &str, secret: &str) -> Rp {
     Rp { client, http }
 }
 
-/// Authorization query for `client` with `extra` parameters.
-fn query(client: &str, scope: &str, extra: &[(&str, &str)]) -> String {
-    let mut q = vec![
-        ("client_id", client),
-        ("redirect_uri", CALLBACK),
-        ("response_type", "code"),
-        ("scope", scope),
-        ("state", "st"),
-        ("nonce", "no"),
-    ];
-    q.extend_from_slice(extra);
-    serde_urlencoded(&q)
+/// The authorization request of `client` for `scope`, state `st`, nonce `no` and `extra`.
+fn query(app: &TestApp, client: &Client, scope: &str, extra: &[(&str, &str)]) -> String {
+    let request = app.authorize(client).params(&[("scope", scope), ("state", "st"), ("nonce", "no")]);
+    request.params(extra).url()
 }
 
 impl Rp {
@@ -104,19 +91,19 @@ impl Rp {
     }
 }
 
-async fn sign_in(app: &TestApp, browser: &Browser, q: &str) -> HashMap<String, String> {
-    browser.sign_in(&format!("{}/authorize?{q}", app.base), USER, PASSWORD).await.params()
+async fn sign_in(browser: &Browser, url: &str) -> Params {
+    browser.sign_in(url, USER, PASSWORD).await.params()
 }
 
-async fn silent(app: &TestApp, browser: &Browser, q: &str) -> HashMap<String, String> {
-    browser.visit(&format!("{}/authorize?{q}", app.base)).await.params()
+async fn silent(browser: &Browser, url: &str) -> Params {
+    browser.visit(url).await.params()
 }
 
 #[tokio::test]
 async fn oidcc_server() {
     let app = suite().await;
     let rp = rp(&app, "client", SECRET).await;
-    let params = sign_in(&app, &Browser::new(&app), &query("client", "openid", &[])).await;
+    let params = sign_in(&Browser::new(&app), &query(&app, &CLIENT, "openid", &[])).await;
     assert_eq!(params["state"], "st");
     assert_eq!(params["iss"], app.base);
     let (claims, _) = rp.exchange(&params["code"]).await;
@@ -127,13 +114,8 @@ async fn oidcc_server() {
 #[tokio::test]
 async fn oidcc_response_type_missing() {
     let app = suite().await;
-    let q = serde_urlencoded(&[
-        ("client_id", "client"),
-        ("redirect_uri", CALLBACK),
-        ("scope", "openid"),
-        ("state", "st"),
-    ]);
-    let params = silent(&app, &Browser::new(&app), &q).await;
+    let q = app.authorize(&CLIENT).set("state", "st").remove("response_type").url();
+    let params = silent(&Browser::new(&app), &q).await;
     assert!(matches!(params["error"].as_str(), "invalid_request" | "unsupported_response_type"));
     assert_eq!(params["state"], "st");
 }
@@ -143,13 +125,9 @@ async fn oidcc_idtoken_signature_and_idtoken_unsigned_not_advertised() {
     let app = suite().await;
     let discovery = app.get_json("/.well-known/openid-configuration").await;
     assert!(!discovery["id_token_signing_alg_values_supported"].as_array().unwrap().contains(&json!("none")));
-    let params = sign_in(&app, &Browser::new(&app), &query("client", "openid", &[])).await;
-    let (status, tokens) = token_request(
-        &app,
-        &[("grant_type", "authorization_code"), ("code", &params["code"]), ("redirect_uri", CALLBACK)],
-        Some(("client", SECRET)),
-    )
-    .await;
+    let params = sign_in(&Browser::new(&app), &query(&app, &CLIENT, "openid", &[])).await;
+    let form = [("grant_type", "authorization_code"), ("code", &params["code"]), ("redirect_uri", CALLBACK)];
+    let (status, tokens) = app.token_request(&form, CLIENT.basic()).await;
     assert_eq!(status, 200);
     let header = jsonwebtoken::decode_header(tokens["id_token"].as_str().unwrap()).unwrap();
     assert_eq!(header.alg, jsonwebtoken::Algorithm::RS256, "RS256 is the default");
@@ -160,23 +138,12 @@ async fn oidcc_idtoken_signature_and_idtoken_unsigned_not_advertised() {
 #[tokio::test]
 async fn oidcc_ensure_request_without_nonce_succeeds_for_code_flow() {
     let app = suite().await;
-    let q = serde_urlencoded(&[
-        ("client_id", "client"),
-        ("redirect_uri", CALLBACK),
-        ("response_type", "code"),
-        ("scope", "openid"),
-        ("state", "st"),
-    ]);
-    let params = sign_in(&app, &Browser::new(&app), &q).await;
-    let (status, tokens) = token_request(
-        &app,
-        &[("grant_type", "authorization_code"), ("code", &params["code"]), ("redirect_uri", CALLBACK)],
-        Some(("client", SECRET)),
-    )
-    .await;
+    let q = app.authorize(&CLIENT).set("state", "st").url();
+    let params = sign_in(&Browser::new(&app), &q).await;
+    let form = [("grant_type", "authorization_code"), ("code", &params["code"]), ("redirect_uri", CALLBACK)];
+    let (status, tokens) = app.token_request(&form, CLIENT.basic()).await;
     assert_eq!(status, 200);
-    let claims: Value =
-        app.state.keyring.verify(tokens["id_token"].as_str().unwrap(), &app.base, None).unwrap();
+    let claims = app.id_claims(&tokens);
     assert!(claims.get("nonce").is_none());
 }
 
@@ -187,7 +154,7 @@ async fn oidcc_scope_profile_email_phone_all_and_address_not_advertised() {
     assert!(!discovery["scopes_supported"].as_array().unwrap().contains(&json!("address")));
     let rp = rp(&app, "client", SECRET).await;
     let browser = Browser::new(&app);
-    let params = sign_in(&app, &browser, &query("client", "openid profile email phone", &[])).await;
+    let params = sign_in(&browser, &query(&app, &CLIENT, "openid profile email phone", &[])).await;
     let (claims, _) = rp.exchange(&params["code"]).await;
     assert!(claims.name().is_some(), "profile");
     assert!(claims.given_name().is_some() && claims.family_name().is_some());
@@ -199,7 +166,8 @@ async fn oidcc_scope_profile_email_phone_all_and_address_not_advertised() {
 async fn oidcc_alternate_happy_flow() {
     let app = suite().await;
     let rp = rp(&app, "client", SECRET).await;
-    let q = serde_urlencoded(&[
+    // The parameters in another order than the usual one.
+    let q = urlencoded(&[
         ("nonce", "no"),
         ("state", "st"),
         ("scope", "email openid"),
@@ -207,7 +175,7 @@ async fn oidcc_alternate_happy_flow() {
         ("redirect_uri", CALLBACK),
         ("client_id", "client"),
     ]);
-    let params = sign_in(&app, &Browser::new(&app), &q).await;
+    let params = sign_in(&Browser::new(&app), &format!("{}/authorize?{q}", app.base)).await;
     let (claims, _) = rp.exchange(&params["code"]).await;
     assert!(claims.email().is_some());
 }
@@ -223,7 +191,7 @@ async fn oidcc_display_page_popup_login_hint_ui_locales_claims_locales_unknown_p
         ("claims_locales", "se"),
         ("extra", "foobar"),
     ] {
-        let params = sign_in(&app, &Browser::new(&app), &query("client", "openid", &[extra])).await;
+        let params = sign_in(&Browser::new(&app), &query(&app, &CLIENT, "openid", &[extra])).await;
         assert!(params.contains_key("code"), "{extra:?}");
     }
 }
@@ -233,10 +201,10 @@ async fn oidcc_prompt_login() {
     let app = suite().await;
     let rp = rp(&app, "client", SECRET).await;
     let browser = Browser::new(&app);
-    let first = sign_in(&app, &browser, &query("client", "openid", &[])).await;
+    let first = sign_in(&browser, &query(&app, &CLIENT, "openid", &[])).await;
     let (first, _) = rp.exchange(&first["code"]).await;
     app.clock.advance(2);
-    let second = sign_in(&app, &browser, &query("client", "openid", &[("prompt", "login")])).await;
+    let second = sign_in(&browser, &query(&app, &CLIENT, "openid", &[("prompt", "login")])).await;
     let (second, _) = rp.exchange(&second["code"]).await;
     assert!(second.auth_time().unwrap() > first.auth_time().unwrap());
 }
@@ -244,7 +212,7 @@ async fn oidcc_prompt_login() {
 #[tokio::test]
 async fn oidcc_prompt_none_not_logged_in() {
     let app = suite().await;
-    let params = silent(&app, &Browser::new(&app), &query("client", "openid", &[("prompt", "none")])).await;
+    let params = silent(&Browser::new(&app), &query(&app, &CLIENT, "openid", &[("prompt", "none")])).await;
     assert_eq!(params["error"], "login_required");
     assert_eq!(params["state"], "st");
 }
@@ -254,9 +222,9 @@ async fn oidcc_prompt_none_logged_in() {
     let app = suite().await;
     let rp = rp(&app, "client", SECRET).await;
     let browser = Browser::new(&app);
-    let first = sign_in(&app, &browser, &query("client", "openid", &[])).await;
+    let first = sign_in(&browser, &query(&app, &CLIENT, "openid", &[])).await;
     let (first, _) = rp.exchange(&first["code"]).await;
-    let second = silent(&app, &browser, &query("client", "openid", &[("prompt", "none")])).await;
+    let second = silent(&browser, &query(&app, &CLIENT, "openid", &[("prompt", "none")])).await;
     let (second, _) = rp.exchange(&second["code"]).await;
     assert_eq!(first.subject(), second.subject());
     assert_eq!(first.auth_time(), second.auth_time());
@@ -267,13 +235,13 @@ async fn oidcc_max_age_1_and_max_age_10000() {
     let app = suite().await;
     let rp = rp(&app, "client", SECRET).await;
     let browser = Browser::new(&app);
-    let first = sign_in(&app, &browser, &query("client", "openid", &[])).await;
+    let first = sign_in(&browser, &query(&app, &CLIENT, "openid", &[])).await;
     let (first, _) = rp.exchange(&first["code"]).await;
-    let kept = silent(&app, &browser, &query("client", "openid", &[("max_age", "10000")])).await;
+    let kept = silent(&browser, &query(&app, &CLIENT, "openid", &[("max_age", "10000")])).await;
     let (kept, _) = rp.exchange(&kept["code"]).await;
     assert_eq!(kept.auth_time(), first.auth_time());
     app.clock.advance(2);
-    let again = sign_in(&app, &browser, &query("client", "openid", &[("max_age", "1")])).await;
+    let again = sign_in(&browser, &query(&app, &CLIENT, "openid", &[("max_age", "1")])).await;
     let (again, _) = rp.exchange(&again["code"]).await;
     assert!(again.auth_time().unwrap() > first.auth_time().unwrap());
 }
@@ -283,11 +251,11 @@ async fn oidcc_id_token_hint() {
     let app = suite().await;
     let rp = rp(&app, "client", SECRET).await;
     let browser = Browser::new(&app);
-    let first = sign_in(&app, &browser, &query("client", "openid", &[])).await;
+    let first = sign_in(&browser, &query(&app, &CLIENT, "openid", &[])).await;
     let (first, tokens) = rp.exchange(&first["code"]).await;
     let hint = tokens.id_token().unwrap().to_string();
     let again =
-        silent(&app, &browser, &query("client", "openid", &[("prompt", "none"), ("id_token_hint", &hint)]))
+        silent(&browser, &query(&app, &CLIENT, "openid", &[("prompt", "none"), ("id_token_hint", &hint)]))
             .await;
     let (again, _) = rp.exchange(&again["code"]).await;
     assert_eq!(again.subject(), first.subject());
@@ -298,7 +266,7 @@ async fn oidcc_ensure_request_with_acr_values_succeeds() {
     let app = suite().await;
     let rp = rp(&app, "client", SECRET).await;
     let params =
-        sign_in(&app, &Browser::new(&app), &query("client", "openid", &[("acr_values", "1 2")])).await;
+        sign_in(&Browser::new(&app), &query(&app, &CLIENT, "openid", &[("acr_values", "1 2")])).await;
     let (claims, _) = rp.exchange(&params["code"]).await;
     assert!(claims.auth_context_ref().is_some(), "acr is returned");
 }
@@ -306,24 +274,20 @@ async fn oidcc_ensure_request_with_acr_values_succeeds() {
 #[tokio::test]
 async fn oidcc_codereuse() {
     let app = suite().await;
-    let params = sign_in(&app, &Browser::new(&app), &query("client", "openid", &[])).await;
+    let params = sign_in(&Browser::new(&app), &query(&app, &CLIENT, "openid", &[])).await;
     let form =
         [("grant_type", "authorization_code"), ("code", params["code"].as_str()), ("redirect_uri", CALLBACK)];
-    assert_eq!(token_request(&app, &form, Some(("client", SECRET))).await.0, 200);
-    let (status, body) = token_request(&app, &form, Some(("client", SECRET))).await;
+    assert_eq!(app.token_request(&form, CLIENT.basic()).await.0, 200);
+    let (status, body) = app.token_request(&form, CLIENT.basic()).await;
     assert_eq!((status, body["error"].as_str()), (400, Some("invalid_grant")));
 }
 
 #[tokio::test]
 async fn oidcc_ensure_registered_redirect_uri() {
     let app = suite().await;
-    let q = serde_urlencoded(&[
-        ("client_id", "client"),
-        ("redirect_uri", "https://localhost.emobix.co.uk:8443/test/a/careid/callback/evil"),
-        ("response_type", "code"),
-        ("scope", "openid"),
-    ]);
-    let (status, _, body) = Browser::new(&app).visit(&format!("{}/authorize?{q}", app.base)).await.page();
+    let evil = "https://localhost.emobix.co.uk:8443/test/a/careid/callback/evil";
+    let q = app.authorize(&CLIENT).set("redirect_uri", evil).url();
+    let (status, _, body) = Browser::new(&app).visit(&q).await.page();
     assert_eq!(status, 400);
     assert!(body.contains("id=\"error-message\""));
 }
@@ -332,17 +296,15 @@ async fn oidcc_ensure_registered_redirect_uri() {
 async fn oidcc_ensure_post_request_succeeds() {
     let app = suite().await;
     let browser = Browser::new(&app);
-    let fields: Vec<(String, String)> =
-        url::form_urlencoded::parse(query("client", "openid", &[]).as_bytes()).into_owned().collect();
-    let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    let (_, _, page) = browser.post_form("/authorize", &fields).await.page();
+    let request = app.authorize(&CLIENT).params(&[("state", "st"), ("nonce", "no")]);
+    let (_, _, page) = browser.post_form("/authorize", &request.query()).await.page();
     assert!(browser.login(&page, USER, PASSWORD).await.params().contains_key("code"));
 }
 
 #[tokio::test]
 async fn oidcc_server_client_secret_post() {
     let app = suite().await;
-    let params = sign_in(&app, &Browser::new(&app), &query("client_secret_post", "openid", &[])).await;
+    let params = sign_in(&Browser::new(&app), &query(&app, &CLIENT_SECRET_POST, "openid", &[])).await;
     let form = [
         ("grant_type", "authorization_code"),
         ("code", params["code"].as_str()),
@@ -350,43 +312,40 @@ async fn oidcc_server_client_secret_post() {
         ("client_id", "client_secret_post"),
         ("client_secret", SECRET),
     ];
-    let (status, body) = token_request(&app, &form, None).await;
+    let (status, body) = app.token_request(&form, None).await;
     assert_eq!(status, 200, "{body}");
     assert!(body["id_token"].is_string());
 }
 
 #[tokio::test]
-async fn oidcc_request_uri_and_request_object_rejected_as_unsupported() {
+async fn oidcc_remote_request_uri_and_unsigned_request_object_are_refused() {
     let app = suite().await;
     let discovery = app.get_json("/.well-known/openid-configuration").await;
-    assert_eq!(discovery["request_parameter_supported"], json!(false));
+    assert_eq!(discovery["request_parameter_supported"], json!(true));
+    // Only /par's request_uri works (RFC 9126 §5); careid fetches none.
     assert_eq!(discovery["request_uri_parameter_supported"], json!(false));
     let browser = Browser::new(&app);
     let params =
-        silent(&app, &browser, &query("client", "openid", &[("request_uri", "https://x.example/r")])).await;
+        silent(&browser, &query(&app, &CLIENT, "openid", &[("request_uri", "https://x.example/r")])).await;
     assert_eq!(params["error"], "request_uri_not_supported");
     let params =
-        silent(&app, &browser, &query("client", "openid", &[("request", "eyJhbGciOiJub25lIn0.e30.")])).await;
-    assert_eq!(params["error"], "request_not_supported");
+        silent(&browser, &query(&app, &CLIENT, "openid", &[("request", "eyJhbGciOiJub25lIn0.e30.")])).await;
+    assert_eq!(params["error"], "invalid_request_object");
 }
 
 #[tokio::test]
 async fn oidcc_refresh_token_is_bound_to_its_client() {
     let app = suite().await;
-    let params = sign_in(
-        &app,
-        &Browser::new(&app),
-        &query("client", "openid offline_access", &[("prompt", "consent")]),
-    )
-    .await;
+    let url = query(&app, &CLIENT, "openid offline_access", &[("prompt", "consent")]);
+    let params = sign_in(&Browser::new(&app), &url).await;
     let form =
         [("grant_type", "authorization_code"), ("code", params["code"].as_str()), ("redirect_uri", CALLBACK)];
-    let (_, tokens) = token_request(&app, &form, Some(("client", SECRET))).await;
+    let (_, tokens) = app.token_request(&form, CLIENT.basic()).await;
     let refresh = tokens["refresh_token"].as_str().expect("a refresh token");
     let refresh_form = [("grant_type", "refresh_token"), ("refresh_token", refresh)];
-    let (status, body) = token_request(&app, &refresh_form, Some(("client2", SECRET2))).await;
+    let (status, body) = app.token_request(&refresh_form, Some(("client2", SECRET2))).await;
     assert_eq!((status, body["error"].as_str()), (400, Some("invalid_grant")), "another client's token");
-    let (status, body) = token_request(&app, &refresh_form, Some(("client", SECRET))).await;
+    let (status, body) = app.token_request(&refresh_form, CLIENT.basic()).await;
     assert_eq!(status, 200, "{body}");
     assert!(body["id_token"].is_string());
 }

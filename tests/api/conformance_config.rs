@@ -8,7 +8,7 @@ use careid::clients::AuthMethod;
 use careid::config::Config;
 use serde_json::Value;
 
-use crate::helpers::{shared_keys, test_config};
+use crate::kit::app::{shared_keys, test_config};
 
 const SUITE: &str = "https://localhost.emobix.co.uk:8443/test/a/careid";
 
@@ -36,6 +36,7 @@ async fn the_conformance_clients_register_with_their_auth_methods_and_uris() {
         keys_dir: storage.keys_dir,
         database_url: storage.database_url,
         redis_url: storage.redis_url,
+        redis_cluster: storage.redis_cluster,
         redis_prefix: storage.redis_prefix,
         ..declared()
     };
@@ -63,6 +64,9 @@ async fn the_conformance_clients_register_with_their_auth_methods_and_uris() {
         client.backchannel_logout_uri.as_deref(),
         Some(format!("{SUITE}/backchannel_logout").as_str())
     );
+    let suite_address: std::net::IpAddr = "127.0.0.1".parse().unwrap();
+    let allowed = &state.config.outbound_allowed_networks;
+    assert!(allowed.iter().any(|n| n.contains(&suite_address)), "the suite's nginx is on loopback");
 }
 
 #[test]

@@ -2,7 +2,7 @@
 
 use careid::store::StoredKey;
 
-use crate::helpers::TestApp;
+use crate::kit::TestApp;
 
 fn key(kid: &str, alg: &str, activates_at: i64) -> StoredKey {
     StoredKey {

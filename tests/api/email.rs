@@ -1,24 +1,12 @@
 //! Email delivery: a real SMTP conversation, the file outbox of the embedded
 //! default, and an SMTP outage that loses nothing.
 
-use careid::config::SmtpTls;
 use careid::notify::email::{self, Email};
+use careid::notify::outbox_seal::OutboxSeal;
 
-use crate::helpers::TestApp;
-use crate::smtp_sink::SmtpSink;
-
-const FROM: &str = "Care Team <care@example.com>";
-
-pub async fn spawn_with_sink(sink: &SmtpSink) -> TestApp {
-    let port = sink.port;
-    TestApp::spawn_with(|config| {
-        config.smtp.host = Some("127.0.0.1".into());
-        config.smtp.port = port;
-        config.smtp.tls = SmtpTls::None;
-        config.smtp.from = FROM.into();
-    })
-    .await
-}
+use crate::kit::TestApp;
+use crate::kit::mail::DeliveredEmail;
+use crate::kit::smtp_sink::SmtpSink;
 
 fn hello(to: &str) -> Email {
     Email {
@@ -26,27 +14,20 @@ fn hello(to: &str) -> Email {
         subject: "Hello from careid".into(),
         text: "Plain words.".into(),
         html: "<p>Rich words.</p>".into(),
+        from_name: None,
     }
 }
 
-/// Waits (up to 10 s) until the newest outbox row satisfies `done`.
-async fn wait_for_row(app: &TestApp, done: impl Fn(&careid::store::OutgoingEmail) -> bool) {
-    for _ in 0..200 {
-        if app.emails().await.first().is_some_and(&done) {
-            return;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
-    panic!(
-        "outbox row never reached the expected state: {:?}",
-        app.emails().await.first().map(|e| (&e.subject, e.attempts, e.sent_at, &e.last_error))
-    );
+/// A delivered row keeps who, what and when for operators, and no body.
+fn assert_blank(row: &careid::store::OutgoingEmail) {
+    assert_eq!((row.text_body.as_str(), row.html_body.as_str()), ("", ""));
+    assert_eq!((row.recipient.as_str(), row.subject.as_str()), ("ann@example.org", "Hello from careid"));
 }
 
 #[tokio::test]
 async fn smtp_delivers_a_multipart_text_and_html_message() {
     let sink = SmtpSink::start().await;
-    let app = spawn_with_sink(&sink).await;
+    let app = TestApp::spawn_with_sink(&sink).await;
     email::queue(&app.state, hello("ann@example.org")).await.unwrap();
 
     let received = sink.wait_for(1).await;
@@ -63,14 +44,20 @@ async fn smtp_delivers_a_multipart_text_and_html_message() {
     assert!(data.contains("multipart/alternative"), "{data}");
     assert!(data.contains("text/plain") && data.contains("Plain words."), "{data}");
     assert!(data.contains("text/html") && data.contains("<p>Rich words.</p>"), "{data}");
-    wait_for_row(&app, |row| row.sent_at.is_some()).await;
+    let parsed = DeliveredEmail::parse(data.as_bytes());
+    assert_eq!(
+        (parsed.text_body.as_str(), parsed.html_body.as_str()),
+        ("Plain words.", "<p>Rich words.</p>")
+    );
+    app.wait_for_row(|row| row.sent_at.is_some()).await;
+    assert_blank(&app.outbox_rows().await[0]);
 }
 
 #[tokio::test]
 async fn without_smtp_messages_are_written_as_eml_files() {
     let app = TestApp::spawn().await;
     email::queue(&app.state, hello("ann@example.org")).await.unwrap();
-    wait_for_row(&app, |row| row.sent_at.is_some()).await;
+    app.wait_for_row(|row| row.sent_at.is_some()).await;
 
     let dir = app.state.config.data_dir.join("outbox").join("email");
     let files: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
@@ -79,27 +66,42 @@ async fn without_smtp_messages_are_written_as_eml_files() {
     let eml = std::fs::read_to_string(&files[0]).unwrap();
     assert!(eml.contains("Subject: Hello from careid\r\n"), "{eml}");
     assert!(eml.contains("To: ann@example.org\r\n") && eml.contains("multipart/alternative"), "{eml}");
+    let row = app.outbox_rows().await.remove(0);
+    assert_eq!(files[0].file_stem().unwrap().to_str(), Some(row.id.as_str()), "named by the outbox id");
+    assert_blank(&row);
+
+    let delivered = app.emails().await;
+    assert_eq!(delivered.len(), 1);
+    let (to, subject) = (delivered[0].recipient.as_str(), delivered[0].subject.as_str());
+    assert_eq!((to, subject), ("ann@example.org", "Hello from careid"));
+    let (text, html) = (delivered[0].text_body.as_str(), delivered[0].html_body.as_str());
+    assert_eq!((text, html), ("Plain words.", "<p>Rich words.</p>"));
 }
 
 #[tokio::test]
 async fn an_smtp_outage_keeps_the_message_queued_until_it_is_delivered() {
     let sink = SmtpSink::start().await;
     sink.fail_next_data(1);
-    let app = spawn_with_sink(&sink).await;
+    let app = TestApp::spawn_with_sink(&sink).await;
     email::queue(&app.state, hello("ann@example.org")).await.unwrap();
 
-    wait_for_row(&app, |row| row.last_error.is_some()).await;
-    let row = app.emails().await.remove(0);
+    app.wait_for_row(|row| row.last_error.is_some()).await;
+    let row = app.outbox_rows().await.remove(0);
     assert_eq!((row.attempts, row.sent_at), (1, None));
     assert!(row.last_error.as_deref().unwrap().contains("451"), "{:?}", row.last_error);
     assert!(row.next_attempt_at > app.clock.now(), "retried after a backoff, not at once");
     assert!(sink.messages().is_empty());
+    for body in [&row.text_body, &row.html_body] {
+        assert!(OutboxSeal::is_sealed(body) && !body.contains("words"), "sealed while it waits: {body}");
+    }
 
     // The SMTP server is back; the backoff (2 s after the first failure) passes.
     app.clock.advance(3);
     app.state.mail_wakeup.notify_one();
     sink.wait_for(1).await;
-    wait_for_row(&app, |row| row.sent_at.is_some()).await;
-    let row = app.emails().await.remove(0);
-    assert_eq!((row.attempts, row.last_error), (2, None));
+    app.wait_for_row(|row| row.sent_at.is_some()).await;
+    let row = app.outbox_rows().await.remove(0);
+    assert_eq!((row.attempts, row.last_error.as_deref()), (2, None));
+    assert_blank(&row);
+    assert!(sink.messages()[0].data.contains("Plain words."), "delivered opened, not sealed");
 }

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use crate::helpers::TestApp;
+use crate::kit::TestApp;
 
 const MINUTE: Duration = Duration::from_secs(60);
 
@@ -53,7 +53,7 @@ async fn fifty_concurrent_takes_of_one_key_have_exactly_one_winner() {
             let key = key.clone();
             tokio::spawn(async move { store.take(&key).await.unwrap() })
         });
-        let results = futures_join_all(takes).await;
+        let results = crate::kit::join_all(takes).await;
         let winners = results.iter().filter(|r| r.is_some()).count();
         assert_eq!(winners, 1, "round {round}");
     }
@@ -87,7 +87,7 @@ async fn concurrent_increments_are_not_lost() {
         let store = app.state.ephemeral.clone();
         tokio::spawn(async move { store.incr_in_window("n", MINUTE).await.unwrap() })
     });
-    let mut counts = futures_join_all(tasks).await;
+    let mut counts = crate::kit::join_all(tasks).await;
     counts.sort();
     assert_eq!(counts, (1..=50).collect::<Vec<u64>>());
 }
@@ -98,14 +98,4 @@ async fn keys_of_two_apps_do_not_collide() {
     let b = TestApp::spawn().await;
     a.state.ephemeral.put("shared-name", b"a", MINUTE).await.unwrap();
     assert_eq!(b.state.ephemeral.get("shared-name").await.unwrap(), None);
-}
-
-async fn futures_join_all<T: Send + 'static>(
-    tasks: impl Iterator<Item = tokio::task::JoinHandle<T>>,
-) -> Vec<T> {
-    let mut out = Vec::new();
-    for task in tasks.collect::<Vec<_>>() {
-        out.push(task.await.expect("task"));
-    }
-    out
 }

@@ -4,7 +4,7 @@ use careid::crypto::Alg;
 use jsonwebtoken::{DecodingKey, Validation, jwk::JwkSet};
 use serde_json::{Value, json};
 
-use crate::helpers::TestApp;
+use crate::kit::{CLINICIAN, PORTAL, TestApp};
 
 #[tokio::test]
 async fn discovery_names_the_configured_issuer_and_jwks() {
@@ -35,6 +35,15 @@ async fn discovery_names_the_configured_issuer_and_jwks() {
     assert_eq!(doc["backchannel_logout_supported"], json!(true));
     assert_eq!(doc["backchannel_logout_session_supported"], json!(true));
     assert!(doc.get("frontchannel_logout_supported").is_none());
+    assert_eq!(doc["pushed_authorization_request_endpoint"], json!(format!("{issuer}/par")));
+    assert_eq!(doc["require_pushed_authorization_requests"], json!(false));
+    assert_eq!(doc["request_parameter_supported"], json!(true));
+    assert_eq!(doc["request_uri_parameter_supported"], json!(false));
+    assert_eq!(
+        doc["request_object_signing_alg_values_supported"],
+        json!(["RS256", "PS256", "ES256", "EdDSA", "Ed25519"])
+    );
+    assert!(doc.get("require_request_uri_registration").is_none());
 }
 
 #[tokio::test]
@@ -138,7 +147,7 @@ async fn every_response_carries_a_request_id_and_security_headers() {
     assert!(!response.headers()["x-request-id"].is_empty());
     assert_eq!(response.headers()["x-content-type-options"], "nosniff");
     assert_eq!(response.headers()["x-frame-options"], "DENY");
-    assert_eq!(response.headers()["referrer-policy"], "no-referrer");
+    assert_eq!(response.headers()["referrer-policy"], "same-origin");
     let given = app.client.get(app.url("/healthz")).header("x-request-id", "abc-123").send().await.unwrap();
     assert_eq!(given.headers()["x-request-id"], "abc-123");
 }
@@ -158,11 +167,10 @@ async fn metrics_count_requests_by_route_pattern_and_status() {
 #[tokio::test]
 async fn metrics_count_sign_ins_and_issued_tokens() {
     let app = TestApp::spawn().await;
-    crate::flows::add_portal_client(&app, json!({})).await;
-    app.add_user(crate::flows::CLINICIAN, crate::flows::PASSWORD, careid::accounts::Role::Clinician).await;
-    crate::flows::portal_tokens(&app, "openid", crate::flows::CLINICIAN).await;
-    let (status, _) =
-        crate::flows::token_request(&app, &[("grant_type", "password")], crate::flows::PORTAL).await;
+    app.add_portal(json!({})).await;
+    app.add_clinician(CLINICIAN).await;
+    app.sign_in(&PORTAL, CLINICIAN).tokens().await;
+    let (status, _) = app.token_request(&[("grant_type", "password")], PORTAL.basic()).await;
     assert_eq!(status, 400);
     let text = app.get("/metrics").await.text().await.unwrap();
     assert!(text.contains(r#"careid_events_total{kind="login.success"}"#), "{text}");

@@ -1,23 +1,11 @@
 //! Token introspection (RFC 7662): confidential clients learn whether their
 //! own tokens are in force; everything else is just inactive.
 
-use careid::accounts::Role;
 use serde_json::{Value, json};
 
-use crate::flows::{
-    CLINICIAN, PASSWORD, PATIENT, PORTAL, access_claims, add_app_client, add_portal_client, app_tokens,
-    introspect, is_active, portal_tokens, post_form, text, token_request,
-};
-use crate::helpers::TestApp;
+use crate::kit::{CARE_APP, CLINICIAN, PATIENT, PORTAL, PORTAL_SECRET, TestApp, text};
 
 const LAB_SECRET: &str = "lab-secret-0123456789-abcdefghijklmnop";
-
-async fn portal_app() -> (TestApp, String) {
-    let app = TestApp::spawn().await;
-    add_portal_client(&app, json!({})).await;
-    let user = app.add_user(CLINICIAN, PASSWORD, Role::Clinician).await;
-    (app, user.id)
-}
 
 /// A second confidential client with no users of its own.
 async fn add_lab_client(app: &TestApp) {
@@ -30,14 +18,15 @@ async fn add_lab_client(app: &TestApp) {
 
 #[tokio::test]
 async fn an_active_access_token_is_described() {
-    let (app, user_id) = portal_app().await;
-    let tokens = portal_tokens(&app, "openid email", CLINICIAN).await;
+    let app = TestApp::with_portal().await;
+    let user_id = app.user(CLINICIAN).await.id;
+    let tokens = app.sign_in(&PORTAL, CLINICIAN).scope("openid email").tokens().await;
     let token = text(&tokens, "access_token");
-    let response = post_form(&app, "/introspect", &[("token", token)], PORTAL).await;
+    let response = app.post_form("/introspect", &[("token", token)], PORTAL.basic()).await;
     assert_eq!(response.status(), 200);
     assert_eq!(response.headers()["cache-control"], "no-store");
     let body: Value = response.json().await.unwrap();
-    let claims = access_claims(&app, token);
+    let claims = app.access_claims(token);
     assert_eq!(body["active"], true);
     assert_eq!(body["token_type"], "Bearer");
     assert_eq!(body["scope"], "openid email");
@@ -53,9 +42,10 @@ async fn an_active_access_token_is_described() {
 
 #[tokio::test]
 async fn an_active_refresh_token_is_described() {
-    let (app, user_id) = portal_app().await;
-    let tokens = portal_tokens(&app, "openid email", CLINICIAN).await;
-    let (status, body) = introspect(&app, text(&tokens, "refresh_token"), PORTAL).await;
+    let app = TestApp::with_portal().await;
+    let user_id = app.user(CLINICIAN).await.id;
+    let tokens = app.sign_in(&PORTAL, CLINICIAN).scope("openid email").tokens().await;
+    let (status, body) = app.introspect(text(&tokens, "refresh_token"), PORTAL.basic()).await;
     assert_eq!(status, 200);
     assert_eq!(body["active"], true);
     assert_eq!(body["token_type"], "refresh_token");
@@ -69,74 +59,74 @@ async fn an_active_refresh_token_is_described() {
 
 #[tokio::test]
 async fn token_type_hints_do_not_change_the_answer() {
-    let (app, _) = portal_app().await;
-    let tokens = portal_tokens(&app, "openid", CLINICIAN).await;
+    let app = TestApp::with_portal().await;
+    let tokens = app.sign_in(&PORTAL, CLINICIAN).scope("openid").tokens().await;
     for (token, hint) in [
         (text(&tokens, "access_token"), "refresh_token"),
         (text(&tokens, "refresh_token"), "access_token"),
         (text(&tokens, "access_token"), "something_else"),
     ] {
         let form = [("token", token), ("token_type_hint", hint)];
-        let body: Value = post_form(&app, "/introspect", &form, PORTAL).await.json().await.unwrap();
+        let body: Value = app.post_form("/introspect", &form, PORTAL.basic()).await.json().await.unwrap();
         assert_eq!(body["active"], true, "{hint}: {body}");
     }
 }
 
 #[tokio::test]
 async fn revoked_tokens_are_inactive() {
-    let (app, _) = portal_app().await;
-    let tokens = portal_tokens(&app, "openid", CLINICIAN).await;
+    let app = TestApp::with_portal().await;
+    let tokens = app.sign_in(&PORTAL, CLINICIAN).scope("openid").tokens().await;
     let access = text(&tokens, "access_token");
-    let claims = access_claims(&app, access);
+    let claims = app.access_claims(access);
     app.state
         .store
         .revoke_access_token(claims["jti"].as_str().unwrap(), claims["exp"].as_i64().unwrap())
         .await
         .unwrap();
-    assert!(!is_active(&app, access).await);
-    assert!(is_active(&app, text(&tokens, "refresh_token")).await, "only the access token was revoked");
+    assert!(!app.is_active(access).await);
+    assert!(app.is_active(text(&tokens, "refresh_token")).await, "only the access token was revoked");
     app.state.store.revoke_grant(claims["gid"].as_str().unwrap(), "test", app.clock.now()).await.unwrap();
-    assert!(!is_active(&app, text(&tokens, "refresh_token")).await);
+    assert!(!app.is_active(text(&tokens, "refresh_token")).await);
 }
 
 #[tokio::test]
 async fn expired_tokens_are_inactive() {
-    let (app, _) = portal_app().await;
-    let tokens = portal_tokens(&app, "openid", CLINICIAN).await;
+    let app = TestApp::with_portal().await;
+    let tokens = app.sign_in(&PORTAL, CLINICIAN).scope("openid").tokens().await;
     app.clock.advance(601);
-    assert!(!is_active(&app, text(&tokens, "access_token")).await);
-    assert!(is_active(&app, text(&tokens, "refresh_token")).await);
+    assert!(!app.is_active(text(&tokens, "access_token")).await);
+    assert!(app.is_active(text(&tokens, "refresh_token")).await);
     app.clock.advance(30 * 86_400);
-    assert!(!is_active(&app, text(&tokens, "refresh_token")).await);
+    assert!(!app.is_active(text(&tokens, "refresh_token")).await);
 }
 
 #[tokio::test]
 async fn a_rotated_refresh_token_is_inactive_and_its_successor_active() {
-    let (app, _) = portal_app().await;
-    let tokens = portal_tokens(&app, "openid", CLINICIAN).await;
+    let app = TestApp::with_portal().await;
+    let tokens = app.sign_in(&PORTAL, CLINICIAN).scope("openid").tokens().await;
     let old = text(&tokens, "refresh_token");
     let form = [("grant_type", "refresh_token"), ("refresh_token", old)];
-    let (status, rotated) = token_request(&app, &form, PORTAL).await;
+    let (status, rotated) = app.token_request(&form, PORTAL.basic()).await;
     assert_eq!(status, 200, "{rotated}");
-    assert!(!is_active(&app, old).await);
-    assert!(is_active(&app, text(&rotated, "refresh_token")).await);
+    assert!(!app.is_active(old).await);
+    assert!(app.is_active(text(&rotated, "refresh_token")).await);
 }
 
 #[tokio::test]
 async fn another_clients_tokens_are_inactive() {
-    let (app, _) = portal_app().await;
+    let app = TestApp::with_portal().await;
     add_lab_client(&app).await;
     let lab = Some(("lab", LAB_SECRET));
-    let tokens = portal_tokens(&app, "openid", CLINICIAN).await;
+    let tokens = app.sign_in(&PORTAL, CLINICIAN).scope("openid").tokens().await;
     for token in [text(&tokens, "access_token"), text(&tokens, "refresh_token")] {
-        let (status, body) = introspect(&app, token, lab).await;
+        let (status, body) = app.introspect(token, lab).await;
         assert_eq!((status, body), (200, json!({ "active": false })));
     }
-    let (status, lab_tokens) = token_request(&app, &[("grant_type", "client_credentials")], lab).await;
+    let (status, lab_tokens) = app.token_request(&[("grant_type", "client_credentials")], lab).await;
     assert_eq!(status, 200, "{lab_tokens}");
     let lab_token = text(&lab_tokens, "access_token");
-    assert!(!is_active(&app, lab_token).await, "the portal must not see the lab's token");
-    let (_, own) = introspect(&app, lab_token, lab).await;
+    assert!(!app.is_active(lab_token).await, "the portal must not see the lab's token");
+    let (_, own) = app.introspect(lab_token, lab).await;
     assert_eq!(own["active"], true);
     assert_eq!(own["client_id"], "lab");
     assert_eq!(own["scope"], "careid:invite");
@@ -145,9 +135,9 @@ async fn another_clients_tokens_are_inactive() {
 
 #[tokio::test]
 async fn unknown_and_malformed_tokens_are_inactive() {
-    let (app, _) = portal_app().await;
+    let app = TestApp::with_portal().await;
     for token in ["nonsense", "a.b.c", &"x".repeat(5000)] {
-        let (status, body) = introspect(&app, token, PORTAL).await;
+        let (status, body) = app.introspect(token, PORTAL.basic()).await;
         assert_eq!((status, body), (200, json!({ "active": false })));
     }
 }
@@ -155,11 +145,11 @@ async fn unknown_and_malformed_tokens_are_inactive() {
 #[tokio::test]
 async fn public_clients_may_not_introspect() {
     let app = TestApp::spawn().await;
-    add_app_client(&app).await;
-    app.add_user(PATIENT, PASSWORD, Role::Patient).await;
-    let tokens = app_tokens(&app, "openid", PATIENT).await;
+    app.add_care_app().await;
+    app.add_patient(PATIENT).await;
+    let tokens = app.sign_in(&CARE_APP, PATIENT).scope("openid").tokens().await;
     let form = [("client_id", "app"), ("token", text(&tokens, "access_token"))];
-    let response = post_form(&app, "/introspect", &form, None).await;
+    let response = app.post_form("/introspect", &form, None).await;
     assert_eq!(response.status(), 401);
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["error"], "invalid_client");
@@ -167,18 +157,18 @@ async fn public_clients_may_not_introspect() {
 
 #[tokio::test]
 async fn unauthenticated_and_badly_authenticated_callers_are_invalid_client() {
-    let (app, _) = portal_app().await;
-    let (status, body) = introspect(&app, "x", None).await;
+    let app = TestApp::with_portal().await;
+    let (status, body) = app.introspect("x", None).await;
     assert_eq!((status, body["error"].as_str()), (401, Some("invalid_client")));
-    let response = post_form(&app, "/introspect", &[("token", "x")], Some(("portal", "wrong"))).await;
+    let response = app.post_form("/introspect", &[("token", "x")], Some(("portal", "wrong"))).await;
     assert_eq!(response.status(), 401);
     assert!(response.headers()["www-authenticate"].to_str().unwrap().starts_with("Basic"));
 }
 
 #[tokio::test]
 async fn a_missing_token_is_invalid_request() {
-    let (app, _) = portal_app().await;
-    let response = post_form(&app, "/introspect", &[("token_type_hint", "access_token")], PORTAL).await;
+    let app = TestApp::with_portal().await;
+    let response = app.post_form("/introspect", &[("token_type_hint", "access_token")], PORTAL.basic()).await;
     assert_eq!(response.status(), 400);
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["error"], "invalid_request");
@@ -186,11 +176,11 @@ async fn a_missing_token_is_invalid_request() {
 
 #[tokio::test]
 async fn a_json_body_is_invalid_request() {
-    let (app, _) = portal_app().await;
+    let app = TestApp::with_portal().await;
     let response = app
         .client
         .post(app.url("/introspect"))
-        .basic_auth("portal", Some(crate::flows::PORTAL_SECRET))
+        .basic_auth("portal", Some(PORTAL_SECRET))
         .json(&json!({ "token": "x" }))
         .send()
         .await
@@ -202,9 +192,9 @@ async fn a_json_body_is_invalid_request() {
 
 #[tokio::test]
 async fn a_body_over_64_kib_is_413_with_a_json_error() {
-    let (app, _) = portal_app().await;
+    let app = TestApp::with_portal().await;
     let huge = "x".repeat(65 * 1024);
-    let response = post_form(&app, "/introspect", &[("token", huge.as_str())], PORTAL).await;
+    let response = app.post_form("/introspect", &[("token", huge.as_str())], PORTAL.basic()).await;
     assert_eq!(response.status(), 413);
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["error"], "invalid_request");

@@ -1,36 +1,16 @@
 //! The hosted login page: CSRF, rate limits, account locks, trusted proxies,
 //! session cookies.
 
-use careid::accounts::Role;
-use serde_json::json;
-
-use crate::browser::{Browser, hidden};
-use crate::flows::{PASSWORD, PORTAL_REDIRECT, add_portal_client, serde_urlencoded};
-use crate::helpers::TestApp;
-
-fn authorize_url(app: &TestApp) -> String {
-    let query = [
-        ("response_type", "code"),
-        ("client_id", "portal"),
-        ("redirect_uri", PORTAL_REDIRECT),
-        ("scope", "openid"),
-    ];
-    format!("{}/authorize?{}", app.base, serde_urlencoded(&query))
-}
-
-async fn setup(adjust: impl FnOnce(&mut careid::config::Config)) -> TestApp {
-    let app = TestApp::spawn_with(adjust).await;
-    add_portal_client(&app, json!({})).await;
-    app.add_user("doc@example.com", PASSWORD, Role::Clinician).await;
-    app
-}
+use crate::kit::forms::fill;
+use crate::kit::{Browser, CLINICIAN, PASSWORD, PORTAL, TestApp};
 
 #[tokio::test]
 async fn the_login_page_is_a_safe_page() {
-    let app = setup(|_| {}).await;
-    let response = Browser::new(&app).http.get(authorize_url(&app)).send().await.unwrap();
+    let app = TestApp::with_portal_and(|_| {}).await;
+    let browser = Browser::new(&app);
+    let response = browser.http.get(app.authorize_url(&PORTAL, &[])).send().await.unwrap();
     let location = response.headers()["location"].to_str().unwrap().to_string();
-    let page = app.client.get(app.url(&location)).send().await.unwrap();
+    let page = browser.http.get(app.url(&location)).send().await.unwrap();
     assert_eq!(page.status(), 200);
     let csp = page.headers()["content-security-policy"].to_str().unwrap().to_string();
     assert!(csp.contains("default-src 'none'") && csp.contains("frame-ancestors 'none'"), "{csp}");
@@ -50,16 +30,15 @@ async fn the_login_page_is_a_safe_page() {
 
 #[tokio::test]
 async fn the_session_cookie_is_httponly_and_samesite_lax() {
-    let app = setup(|_| {}).await;
+    let app = TestApp::with_portal_and(|_| {}).await;
     let browser = Browser::new(&app);
-    let (_, _, page) = browser.visit(&authorize_url(&app)).await.page();
-    let form = [
-        ("tx", hidden(&page, "tx")),
-        ("csrf", hidden(&page, "csrf")),
-        ("email", "doc@example.com".into()),
-        ("password", PASSWORD.into()),
-    ];
-    let response = browser.http.post(app.url("/login")).form(&form).send().await.unwrap();
+    let (_, _, page) = browser.visit(&app.authorize_url(&PORTAL, &[])).await.page();
+    let response = browser.send(&page, "/login", &[("email", CLINICIAN), ("password", PASSWORD)]).await;
+    assert_eq!(response.status(), 303);
+    assert!(response.headers().get("set-cookie").is_none(), "the password alone is not a session yet");
+    let location = response.headers()["location"].to_str().unwrap().to_string();
+    // The authorization endpoint makes the sign-in a session once the account's requirements are met.
+    let response = browser.http.get(app.url(&location)).send().await.unwrap();
     assert_eq!(response.status(), 303);
     let cookie = response.headers()["set-cookie"].to_str().unwrap();
     assert!(cookie.starts_with("careid_session="), "{cookie}");
@@ -72,76 +51,75 @@ async fn the_session_cookie_is_httponly_and_samesite_lax() {
 
 #[tokio::test]
 async fn a_wrong_csrf_token_is_refused() {
-    let app = setup(|_| {}).await;
+    let app = TestApp::with_portal_and(|_| {}).await;
     let browser = Browser::new(&app);
-    let (_, _, page) = browser.visit(&authorize_url(&app)).await.page();
-    let tx = hidden(&page, "tx");
-    let (status, _, body) = browser
-        .post_form(
-            "/login",
-            &[("tx", &tx), ("csrf", "forged"), ("email", "doc@example.com"), ("password", PASSWORD)],
-        )
-        .await
-        .page();
+    let (_, _, page) = browser.visit(&app.authorize_url(&PORTAL, &[])).await.page();
+    let fields = [("csrf", "forged"), ("email", CLINICIAN), ("password", PASSWORD)];
+    let (status, _, body) = browser.submit(&page, "/login", &fields).await.page();
     assert_eq!(status, 400);
     assert!(body.contains("stale"), "{body}");
 }
 
 #[tokio::test]
 async fn repeated_failures_lock_the_account_and_success_clears_the_count() {
-    let app = setup(|c| {
+    let app = TestApp::with_portal_and(|c| {
         c.login.max_failures = 3;
         c.login.per_account_per_minute = 100;
         c.login.per_ip_per_minute = 100;
     })
     .await;
     let browser = Browser::new(&app);
-    let (_, _, page) = browser.visit(&authorize_url(&app)).await.page();
+    let (_, _, page) = browser.visit(&app.authorize_url(&PORTAL, &[])).await.page();
     for _ in 0..3 {
-        let (status, _, _) = browser.login(&page, "doc@example.com", "wrong password").await.page();
+        let (status, _, _) = browser.login(&page, CLINICIAN, "wrong password").await.page();
         assert_eq!(status, 401);
     }
-    // Locked: even the right password waits.
-    let (status, _, body) = browser.login(&page, "doc@example.com", PASSWORD).await.page();
-    assert_eq!(status, 429, "{body}");
-    assert!(body.contains("Try again in"));
+    // Locked: even the right password is refused, with the answer any wrong
+    // password or unknown address gets (the owner is told by email instead).
+    let (status, _, body) = browser.login(&page, CLINICIAN, PASSWORD).await.page();
+    assert_eq!(status, 401, "{body}");
+    assert!(body.contains("The email address or password is not right."), "{body}");
+    let (unknown_status, _, unknown_body) = browser.login(&page, "nobody@example.com", PASSWORD).await.page();
+    assert_eq!((unknown_status, unknown_body.replace("nobody@example.com", CLINICIAN)), (status, body));
+    let told: Vec<_> = app.emails().await.into_iter().filter(|e| e.recipient == CLINICIAN).collect();
+    assert_eq!(told.len(), 1, "one email when the lock starts");
+    assert_eq!(told[0].subject, "Too many wrong passwords for your account");
+    assert!(told[0].text_body.contains("3 times in a row"), "{}", told[0].text_body);
     app.clock.advance(app.state.config.login.lock_secs + 1);
-    assert!(browser.login(&page, "doc@example.com", PASSWORD).await.params().contains_key("code"));
-    let user = app.state.store.user_by_email("doc@example.com").await.unwrap().unwrap();
+    assert!(browser.login(&page, CLINICIAN, PASSWORD).await.params().contains_key("code"));
+    let user = app.user(CLINICIAN).await;
     assert_eq!(user.failed_logins, 0);
     let events = app.state.store.audit_events(Some(&user.id), 10).await.unwrap();
     assert_eq!(events.iter().filter(|e| e.kind == "login.failure").count(), 4);
+    assert!(
+        events
+            .iter()
+            .any(|e| e.kind == "login.failure" && e.detail.as_deref() == Some(r#"{"reason":"locked"}"#))
+    );
     assert_eq!(events[0].kind, "login.success");
 }
 
 #[tokio::test]
 async fn too_many_attempts_from_one_ip_get_a_try_again_later_page() {
-    let app = setup(|c| c.login.per_ip_per_minute = 3).await;
+    let app = TestApp::with_portal_and(|c| c.login.per_ip_per_minute = 3).await;
     let browser = Browser::new(&app);
-    let (_, _, page) = browser.visit(&authorize_url(&app)).await.page();
+    let (_, _, page) = browser.visit(&app.authorize_url(&PORTAL, &[])).await.page();
     for i in 0..3 {
         let (status, _, _) = browser.login(&page, &format!("nobody{i}@example.com"), "x").await.page();
         assert_eq!(status, 401);
     }
-    let (status, _, body) = browser.login(&page, "doc@example.com", PASSWORD).await.page();
+    let (status, _, body) = browser.login(&page, CLINICIAN, PASSWORD).await.page();
     assert_eq!(status, 429);
     assert!(body.contains("Too many attempts"), "{body}");
 }
 
 #[tokio::test]
 async fn a_forged_forwarded_for_header_neither_bypasses_nor_poisons_the_ip_limit() {
-    let app = setup(|c| c.login.per_ip_per_minute = 2).await;
+    let app = TestApp::with_portal_and(|c| c.login.per_ip_per_minute = 2).await;
     let browser = Browser::new(&app);
-    let (_, _, page) = browser.visit(&authorize_url(&app)).await.page();
-    let tx = hidden(&page, "tx");
-    let csrf = hidden(&page, "csrf");
+    let (_, _, page) = browser.visit(&app.authorize_url(&PORTAL, &[])).await.page();
+    let form = fill(&page, "/login", &[("email", "x@example.com"), ("password", "x")]);
     let attempt = |forwarded: String| {
-        let form = [
-            ("tx", tx.clone()),
-            ("csrf", csrf.clone()),
-            ("email", "x@example.com".into()),
-            ("password", "x".into()),
-        ];
         browser.http.post(app.url("/login")).header("x-forwarded-for", forwarded).form(&form).send()
     };
     // The peer (127.0.0.1) is not a trusted proxy, so each forged address still counts as the peer.
@@ -153,19 +131,14 @@ async fn a_forged_forwarded_for_header_neither_bypasses_nor_poisons_the_ip_limit
 
 #[tokio::test]
 async fn behind_a_trusted_proxy_each_client_address_has_its_own_limit() {
-    let app = setup(|c| {
+    let app = TestApp::with_portal_and(|c| {
         c.login.per_ip_per_minute = 1;
         c.trusted_proxies = vec!["127.0.0.0/8".parse().unwrap()];
     })
     .await;
     let browser = Browser::new(&app);
-    let (_, _, page) = browser.visit(&authorize_url(&app)).await.page();
-    let form = [
-        ("tx", hidden(&page, "tx")),
-        ("csrf", hidden(&page, "csrf")),
-        ("email", "x@example.com".into()),
-        ("password", "x".into()),
-    ];
+    let (_, _, page) = browser.visit(&app.authorize_url(&PORTAL, &[])).await.page();
+    let form = fill(&page, "/login", &[("email", "x@example.com"), ("password", "x")]);
     let send = |ip: &'static str| {
         browser.http.post(app.url("/login")).header("x-forwarded-for", ip).form(&form).send()
     };
@@ -176,7 +149,7 @@ async fn behind_a_trusted_proxy_each_client_address_has_its_own_limit() {
 
 #[tokio::test]
 async fn an_expired_or_unknown_transaction_shows_the_expired_page() {
-    let app = setup(|_| {}).await;
+    let app = TestApp::with_portal_and(|_| {}).await;
     let response = app.get("/login?tx=doesnotexist").await;
     assert_eq!(response.status(), 400);
     assert!(response.text().await.unwrap().contains("expired"));
@@ -188,15 +161,10 @@ async fn an_expired_or_unknown_transaction_shows_the_expired_page() {
 
 #[tokio::test]
 async fn concurrent_logins_with_one_transaction_issue_one_code() {
-    let app = setup(|_| {}).await;
+    let app = TestApp::with_portal_and(|_| {}).await;
     let browser = Browser::new(&app);
-    let (_, _, page) = browser.visit(&authorize_url(&app)).await.page();
-    let form = vec![
-        ("tx", hidden(&page, "tx")),
-        ("csrf", hidden(&page, "csrf")),
-        ("email", "doc@example.com".to_string()),
-        ("password", PASSWORD.to_string()),
-    ];
+    let (_, _, page) = browser.visit(&app.authorize_url(&PORTAL, &[])).await.page();
+    let form = fill(&page, "/login", &[("email", CLINICIAN), ("password", PASSWORD)]);
     let tasks: Vec<_> = (0..5)
         .map(|_| {
             let http = browser.http.clone();
@@ -220,7 +188,7 @@ async fn concurrent_logins_with_one_transaction_issue_one_code() {
 
 #[tokio::test]
 async fn sign_in_pages_without_a_usable_transaction_say_the_sign_in_expired() {
-    let app = setup(|_| {}).await;
+    let app = TestApp::with_portal_and(|_| {}).await;
     let pages = [
         "/login",
         "/login/sms",
@@ -242,4 +210,41 @@ async fn sign_in_pages_without_a_usable_transaction_say_the_sign_in_expired() {
             assert!(body.contains("This sign-in has expired"), "{page}{query}: {body}");
         }
     }
+}
+
+#[tokio::test]
+async fn a_lock_leaves_open_sessions_alone_but_a_disabled_account_stops_at_once() {
+    let app = TestApp::with_portal_and(|c| {
+        c.login.max_failures = 3;
+        c.login.per_account_per_minute = 100;
+        c.login.per_ip_per_minute = 100;
+    })
+    .await;
+    let silently = format!("{}&prompt=none", app.authorize_url(&PORTAL, &[]));
+    let owner = Browser::new(&app);
+    assert!(
+        owner
+            .sign_in(&app.authorize_url(&PORTAL, &[]), CLINICIAN, PASSWORD)
+            .await
+            .params()
+            .contains_key("code")
+    );
+    // Someone guessing in another browser locks the account ...
+    let guesser = Browser::new(&app);
+    let (_, _, page) = guesser.visit(&app.authorize_url(&PORTAL, &[])).await.page();
+    for _ in 0..3 {
+        assert_eq!(guesser.login(&page, CLINICIAN, "a guess").await.page().0, 401);
+    }
+    let user = app.user(CLINICIAN).await;
+    assert!(user.is_locked(app.clock.now()));
+    // ... which must not sign the owner out (guessing would be a way to do that
+    // to anyone): the browser they are signed in with goes on getting codes.
+    assert!(owner.visit(&silently).await.params().contains_key("code"));
+    // Disabling the account stops it at once.
+    app.state
+        .store
+        .set_user_status(&user.id, careid::people::Status::Disabled, app.clock.now())
+        .await
+        .unwrap();
+    assert_eq!(owner.visit(&silently).await.params()["error"], "login_required");
 }

@@ -2,55 +2,31 @@
 //! it: redirects only to checked URIs, a confirmation without a valid hint, and
 //! a session (and its grants) really gone afterwards.
 
-use careid::accounts::Role;
 use careid::crypto::keys::b64;
 use careid::crypto::{Alg, KeyMaterial};
 use jsonwebtoken::{EncodingKey, Header};
 use serde_json::{Value, json};
 
-use crate::browser::{Browser, hidden};
-use crate::flows::{
-    PASSWORD, PORTAL_REDIRECT, PORTAL_SECRET, add_portal_client, authorize_in_session, exchange,
-    serde_urlencoded, token_request,
-};
-use crate::helpers::TestApp;
+use crate::kit::oauth::urlencoded;
+use crate::kit::{Browser, CLINICIAN, PORTAL, TestApp, text};
 
-pub const LOGGED_OUT: &str = "https://portal.example/logged-out";
-const DOC: &str = "doc@example.com";
+const LOGGED_OUT: &str = "https://portal.example/logged-out";
 
 /// A careid with the portal (which registered `LOGGED_OUT`) and a clinician.
 async fn app() -> TestApp {
     let app = TestApp::spawn().await;
-    add_portal_client(&app, json!({ "post_logout_redirect_uris": [LOGGED_OUT] })).await;
-    app.add_user(DOC, PASSWORD, Role::Clinician).await;
+    app.add_portal(json!({ "post_logout_redirect_uris": [LOGGED_OUT] })).await;
+    app.add_clinician(CLINICIAN).await;
     app
 }
 
-fn portal_query(scope: &str) -> Vec<(&str, &str)> {
-    vec![
-        ("response_type", "code"),
-        ("client_id", "portal"),
-        ("redirect_uri", PORTAL_REDIRECT),
-        ("scope", scope),
-        ("nonce", "n-1"),
-    ]
-}
-
-/// Signs the doctor in to the portal in `browser`; returns the token response.
-async fn portal_tokens(app: &TestApp, browser: &Browser, scope: &str) -> Value {
-    let params = authorize_in_session(app, browser, &portal_query(scope), DOC).await;
-    exchange(app, &params["code"], PORTAL_REDIRECT, ("portal", PORTAL_SECRET)).await
-}
-
 fn end_session_url(app: &TestApp, params: &[(&str, &str)]) -> String {
-    format!("{}/end_session?{}", app.base, serde_urlencoded(params))
+    format!("{}/end_session?{}", app.base, urlencoded(params))
 }
 
 /// Whether the browser still has a session careid accepts (prompt=none gives a code).
 async fn still_signed_in(app: &TestApp, browser: &Browser) -> bool {
-    let mut query = portal_query("openid");
-    query.push(("prompt", "none"));
-    let url = format!("{}/authorize?{}", app.base, serde_urlencoded(&query));
+    let url = app.authorize_url(&PORTAL, &[("prompt", "none")]);
     let params = browser.visit(&url).await.params();
     match params.get("error").map(String::as_str) {
         None => params.contains_key("code"),
@@ -63,7 +39,7 @@ async fn still_signed_in(app: &TestApp, browser: &Browser) -> bool {
 async fn a_valid_hint_signs_out_at_once_and_returns_to_the_client_with_state() {
     let app = app().await;
     let browser = Browser::new(&app);
-    let tokens = portal_tokens(&app, &browser, "openid").await;
+    let tokens = app.sign_in(&PORTAL, CLINICIAN).in_browser(&browser).tokens().await;
     let hint = tokens["id_token"].as_str().unwrap();
     let url = end_session_url(
         &app,
@@ -83,7 +59,7 @@ async fn a_valid_hint_signs_out_at_once_and_returns_to_the_client_with_state() {
 async fn without_state_the_redirect_carries_no_state() {
     let app = app().await;
     let browser = Browser::new(&app);
-    let tokens = portal_tokens(&app, &browser, "openid").await;
+    let tokens = app.sign_in(&PORTAL, CLINICIAN).in_browser(&browser).tokens().await;
     let url = end_session_url(
         &app,
         &[("id_token_hint", tokens["id_token"].as_str().unwrap()), ("post_logout_redirect_uri", LOGGED_OUT)],
@@ -113,7 +89,7 @@ fn signed_elsewhere(app: &TestApp, hint: &str) -> String {
 async fn unchecked_post_logout_redirects_get_an_error_page_and_nobody_is_signed_out() {
     let app = app().await;
     let browser = Browser::new(&app);
-    let tokens = portal_tokens(&app, &browser, "openid").await;
+    let tokens = app.sign_in(&PORTAL, CLINICIAN).in_browser(&browser).tokens().await;
     let hint = tokens["id_token"].as_str().unwrap().to_string();
     let with_query = format!("{LOGGED_OUT}?foo=bar");
     let cases: Vec<(&str, Vec<(&str, String)>)> = vec![
@@ -155,30 +131,29 @@ async fn unchecked_post_logout_redirects_get_an_error_page_and_nobody_is_signed_
 async fn without_a_hint_careid_asks_and_signs_out_on_confirmation() {
     let app = app().await;
     let browser = Browser::new(&app);
-    portal_tokens(&app, &browser, "openid").await;
-    let (status, _, page) = browser.visit("/end_session").await.page();
+    app.sign_in(&PORTAL, CLINICIAN).in_browser(&browser).tokens().await;
+    let (status, _, question) = browser.visit("/end_session").await.page();
     assert_eq!(status, 200);
-    assert!(page.contains("Sign out?"), "{page}");
-    let (logout, csrf) = (hidden(&page, "logout"), hidden(&page, "csrf"));
+    assert!(question.contains("Sign out?"), "{question}");
+    let confirm = "/end_session/confirm";
 
     // Another browser cannot answer this browser's question, nor a forged token.
     let other = Browser::new(&app);
-    portal_tokens(&app, &other, "openid").await;
-    let form = [("logout", logout.as_str()), ("csrf", csrf.as_str()), ("decision", "yes")];
-    let (status, _, _) = other.post_form("/end_session/confirm", &form).await.page();
+    app.sign_in(&PORTAL, CLINICIAN).in_browser(&other).tokens().await;
+    let (status, _, _) = other.submit(&question, confirm, &[("decision", "yes")]).await.page();
     assert_eq!(status, 400);
-    let forged = [("logout", logout.as_str()), ("csrf", "forged"), ("decision", "yes")];
-    let (status, _, _) = browser.post_form("/end_session/confirm", &forged).await.page();
+    let forged = [("csrf", "forged"), ("decision", "yes")];
+    let (status, _, _) = browser.submit(&question, confirm, &forged).await.page();
     assert_eq!(status, 400);
     assert!(still_signed_in(&app, &other).await && still_signed_in(&app, &browser).await);
 
-    let (status, _, page) = browser.post_form("/end_session/confirm", &form).await.page();
+    let (status, _, page) = browser.submit(&question, confirm, &[("decision", "yes")]).await.page();
     assert_eq!(status, 200);
     assert!(page.contains("id=\"logged-out\""), "{page}");
     assert!(!still_signed_in(&app, &browser).await);
     assert!(still_signed_in(&app, &other).await);
     // The question is answered once.
-    let (status, _, _) = browser.post_form("/end_session/confirm", &form).await.page();
+    let (status, _, _) = browser.submit(&question, confirm, &[("decision", "yes")]).await.page();
     assert_eq!(status, 400);
 }
 
@@ -186,18 +161,15 @@ async fn without_a_hint_careid_asks_and_signs_out_on_confirmation() {
 async fn declining_keeps_the_session_and_returns_to_a_checked_uri() {
     let app = app().await;
     let browser = Browser::new(&app);
-    portal_tokens(&app, &browser, "openid").await;
+    app.sign_in(&PORTAL, CLINICIAN).in_browser(&browser).tokens().await;
     let url = end_session_url(
         &app,
         &[("client_id", "portal"), ("post_logout_redirect_uri", LOGGED_OUT), ("state", "s-9")],
     );
     let (_, _, page) = browser.visit(&url).await.page();
     assert!(page.contains("Clinician Portal asked to sign you out"), "{page}");
-    let form =
-        [("logout", hidden(&page, "logout")), ("csrf", hidden(&page, "csrf")), ("decision", "no".into())];
-    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
     assert_eq!(
-        browser.post_form("/end_session/confirm", &form).await.left(),
+        browser.submit(&page, "/end_session/confirm", &[("decision", "no")]).await.left(),
         format!("{LOGGED_OUT}?state=s-9")
     );
     assert!(still_signed_in(&app, &browser).await);
@@ -206,12 +178,10 @@ async fn declining_keeps_the_session_and_returns_to_a_checked_uri() {
 #[tokio::test]
 async fn a_hint_for_someone_else_asks_before_signing_out() {
     let app = app().await;
-    app.add_user("other@example.com", PASSWORD, Role::Clinician).await;
-    let theirs = Browser::new(&app);
-    let params = authorize_in_session(&app, &theirs, &portal_query("openid"), "other@example.com").await;
-    let tokens = exchange(&app, &params["code"], PORTAL_REDIRECT, ("portal", PORTAL_SECRET)).await;
+    app.add_clinician("other@example.com").await;
+    let tokens = app.sign_in(&PORTAL, "other@example.com").tokens().await;
     let browser = Browser::new(&app);
-    portal_tokens(&app, &browser, "openid").await;
+    app.sign_in(&PORTAL, CLINICIAN).in_browser(&browser).tokens().await;
     let url = end_session_url(&app, &[("id_token_hint", tokens["id_token"].as_str().unwrap())]);
     let (status, _, page) = browser.visit(&url).await.page();
     assert_eq!(status, 200);
@@ -231,7 +201,7 @@ async fn without_a_session_there_is_nothing_to_ask() {
 async fn a_form_post_signs_out_and_one_without_cookies_is_replayed_as_a_get() {
     let app = app().await;
     let browser = Browser::new(&app);
-    let tokens = portal_tokens(&app, &browser, "openid").await;
+    let tokens = app.sign_in(&PORTAL, CLINICIAN).in_browser(&browser).tokens().await;
     let hint = tokens["id_token"].as_str().unwrap();
     let form = [("id_token_hint", hint), ("post_logout_redirect_uri", LOGGED_OUT), ("state", "p")];
 
@@ -255,21 +225,15 @@ async fn a_form_post_signs_out_and_one_without_cookies_is_replayed_as_a_get() {
 async fn logout_revokes_the_sessions_refresh_tokens_but_not_offline_access() {
     let app = app().await;
     let browser = Browser::new(&app);
-    let online = portal_tokens(&app, &browser, "openid").await;
-    let offline = portal_tokens(&app, &browser, "openid offline_access").await;
+    let online = app.sign_in(&PORTAL, CLINICIAN).in_browser(&browser).tokens().await;
+    let offline =
+        app.sign_in(&PORTAL, CLINICIAN).scope("openid offline_access").in_session(&browser).tokens().await;
     let url = end_session_url(&app, &[("id_token_hint", online["id_token"].as_str().unwrap())]);
     let (_, _, page) = browser.visit(&url).await.page();
     assert!(page.contains("id=\"logged-out\""), "{page}");
 
-    let refresh = |tokens: &Value| tokens["refresh_token"].as_str().unwrap().to_string();
-    let form =
-        |token: &str| [("grant_type", "refresh_token".to_string()), ("refresh_token", token.to_string())];
-    let online_form = form(&refresh(&online));
-    let online_form: Vec<(&str, &str)> = online_form.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let (status, body) = token_request(&app, &online_form, Some(("portal", PORTAL_SECRET))).await;
+    let (status, body) = app.refresh(&PORTAL, text(&online, "refresh_token")).await;
     assert_eq!((status, body["error"].as_str()), (400, Some("invalid_grant")), "{body}");
-    let offline_form = form(&refresh(&offline));
-    let offline_form: Vec<(&str, &str)> = offline_form.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    let (status, body) = token_request(&app, &offline_form, Some(("portal", PORTAL_SECRET))).await;
+    let (status, body) = app.refresh(&PORTAL, text(&offline, "refresh_token")).await;
     assert_eq!(status, 200, "{body}");
 }

@@ -14,7 +14,7 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio_rustls::TlsAcceptor;
 use tokio_rustls::server::TlsStream;
 
-use crate::helpers::TestApp;
+use crate::kit::TestApp;
 
 /// A private CA and a certificate it signed for `localhost`: (CA PEM, cert PEM, key PEM).
 fn private_ca() -> (String, String, String) {

@@ -3,25 +3,18 @@
 //! and neither a password reset nor an operator's reset-mfa collapses two
 //! factors into one.
 
-use careid::accounts::Role;
 use reqwest::StatusCode;
 use serde_json::json;
 
-use crate::browser::{Browser, Visit, hidden};
-use crate::flows::{CLINICIAN, PASSWORD, PORTAL, PORTAL_REDIRECT, exchange};
-use crate::helpers::TestApp;
-use crate::invitations::operator;
-use crate::sms_signin::{
-    MOBILE, continue_link, enrol, last_code, portal_url, recovery_codes_on, spawn, submit_code_only,
-    to_code_page,
-};
+use crate::kit::sms::recovery_codes_on;
+use crate::kit::{Browser, CLINICIAN, MFA, MOBILE, PASSWORD, PORTAL, TestApp, Visit};
 
 /// A clinician who enrolled `MOBILE` at their first sign-in; the codes shown then.
 async fn enrolled_clinician(app: &TestApp) -> Vec<String> {
-    app.add_user(CLINICIAN, PASSWORD, Role::Clinician).await;
+    app.add_clinician(CLINICIAN).await;
     let browser = Browser::new(app);
-    let page = to_code_page(app, &browser, &portal_url(app, &[]), CLINICIAN).await;
-    let (status, _, page) = submit_code_only(&browser, &page, &last_code(app)).await.page();
+    let page = browser.to_code_page(&app.authorize_url(&PORTAL, &[]), CLINICIAN).await;
+    let (status, _, page) = browser.submit_code_only(&page, &app.last_code()).await.page();
     assert_eq!(status, 200);
     assert!(page.contains("Save your recovery codes"), "{page}");
     recovery_codes_on(&page)
@@ -29,54 +22,51 @@ async fn enrolled_clinician(app: &TestApp) -> Vec<String> {
 
 /// Signs in with the password and submits `code` on the recovery-code form.
 async fn sign_in_with_recovery_code(app: &TestApp, browser: &Browser, code: &str) -> Visit {
-    let page = to_code_page(app, browser, &portal_url(app, &[]), CLINICIAN).await;
-    let (status, _, form) =
-        browser.visit(&format!("/login/recovery?tx={}", hidden(&page, "tx"))).await.page();
+    let page = browser.to_code_page(&app.authorize_url(&PORTAL, &[]), CLINICIAN).await;
+    let (status, _, form) = browser.click(&page, "use-recovery-code").await.page();
     assert_eq!(status, 200);
     assert!(page.contains(r#"id="use-recovery-code""#), "the code page offers recovery: {page}");
-    let (tx, csrf) = (hidden(&form, "tx"), hidden(&form, "csrf"));
-    browser.post_form("/login/recovery", &[("tx", &tx), ("csrf", &csrf), ("code", code)]).await
+    browser.submit(&form, "/login/recovery", &[("code", code)]).await
 }
 
 #[tokio::test]
 async fn the_first_second_step_shows_ten_codes_once_and_continues() {
-    let app = spawn(|_| {}).await;
-    app.add_user(CLINICIAN, PASSWORD, Role::Clinician).await;
+    let app = TestApp::two_step(|_| {}).await;
+    app.add_clinician(CLINICIAN).await;
     let browser = Browser::new(&app);
-    let page = to_code_page(&app, &browser, &portal_url(&app, &[]), CLINICIAN).await;
-    let (_, _, page) = submit_code_only(&browser, &page, &last_code(&app)).await.page();
+    let page = browser.to_code_page(&app.authorize_url(&PORTAL, &[]), CLINICIAN).await;
+    let (_, _, page) = browser.submit_code_only(&page, &app.last_code()).await.page();
     let codes = recovery_codes_on(&page);
     assert_eq!(codes.len(), 10, "{page}");
     assert!(codes.iter().all(|c| c.len() == 11 && c.as_bytes()[5] == b'-'), "{codes:?}");
     let unique: std::collections::HashSet<_> = codes.iter().collect();
     assert_eq!(unique.len(), 10);
-    let params = browser.visit(&continue_link(&page)).await.params();
+    let params = browser.click(&page, "recovery-continue").await.params();
     assert!(params.contains_key("code"), "{params:?}");
-    let user = app.state.store.user_by_email(CLINICIAN).await.unwrap().unwrap();
+    let user = app.user(CLINICIAN).await;
     assert_eq!(app.state.store.recovery_code_counts(&user.id).await.unwrap(), (10, 10));
 
     // The next sign-in's code goes straight through: the codes are never shown again.
     let again = Browser::new(&app);
-    let page = to_code_page(&app, &again, &portal_url(&app, &[]), CLINICIAN).await;
-    let visit = submit_code_only(&again, &page, &last_code(&app)).await;
+    let page = again.to_code_page(&app.authorize_url(&PORTAL, &[]), CLINICIAN).await;
+    let visit = again.submit_code_only(&page, &app.last_code()).await;
     assert!(visit.params().contains_key("code"));
 }
 
 #[tokio::test]
 async fn a_recovery_code_signs_in_once_in_place_of_the_sms_code() {
-    let app = spawn(|_| {}).await;
+    let app = TestApp::two_step(|_| {}).await;
     let codes = enrolled_clinician(&app).await;
     let browser = Browser::new(&app);
     // Typed loosely: upper case, spaces, no dash.
     let typed = codes[3].to_uppercase().replace('-', " ");
     let params = sign_in_with_recovery_code(&app, &browser, &typed).await.params();
-    let tokens = exchange(&app, &params["code"], PORTAL_REDIRECT, PORTAL.unwrap()).await;
-    let claims: serde_json::Value =
-        app.state.keyring.verify(tokens["id_token"].as_str().unwrap(), &app.base, None).unwrap();
-    assert_eq!(claims["acr"], "urn:careid:acr:mfa");
+    let tokens = app.exchange(&PORTAL, &params["code"]).await;
+    let claims = app.id_claims(&tokens);
+    assert_eq!(claims["acr"], MFA);
     assert_eq!(claims["amr"], json!(["pwd", "mfa"]), "a recovery code is no SMS");
 
-    let user = app.state.store.user_by_email(CLINICIAN).await.unwrap().unwrap();
+    let user = app.user(CLINICIAN).await;
     assert_eq!(app.state.store.recovery_code_counts(&user.id).await.unwrap(), (10, 9));
     let events = app.state.store.audit_events(Some(&user.id), 50).await.unwrap();
     let used = events.iter().find(|e| e.kind == "recovery_code.used").expect("audited");
@@ -94,20 +84,21 @@ async fn a_recovery_code_signs_in_once_in_place_of_the_sms_code() {
 
 #[tokio::test]
 async fn wrong_recovery_codes_count_towards_the_durable_lock() {
-    let app = spawn(|c| c.sms.max_failures = 3).await;
+    let app = TestApp::two_step(|c| c.sms.max_failures = 3).await;
     let codes = enrolled_clinician(&app).await;
     let browser = Browser::new(&app);
-    let page = to_code_page(&app, &browser, &portal_url(&app, &[]), CLINICIAN).await;
+    let page = browser.to_code_page(&app.authorize_url(&PORTAL, &[]), CLINICIAN).await;
     for _ in 0..2 {
-        let (status, _, _) = sign_in_with_recovery_code_on(&browser, &page, "zzzzz-zzzzz").await.page();
+        let (status, _, _) = browser.submit_recovery_code(&page, "zzzzz-zzzzz").await.page();
         assert_eq!(status, StatusCode::UNAUTHORIZED);
     }
-    let (status, _, body) = sign_in_with_recovery_code_on(&browser, &page, "zzzzz-zzzzz").await.page();
+    let (status, _, body) = browser.submit_recovery_code(&page, "zzzzz-zzzzz").await.page();
     assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{body}");
-    assert!(body.contains("locked for 15 minutes"), "{body}");
-    let (status, _, _) = sign_in_with_recovery_code_on(&browser, &page, &codes[0]).await.page();
+    let until = careid::i18n::datetime(careid::i18n::Lang::En, app.clock.now() + 15 * 60);
+    assert!(body.contains(&format!("locked until {until}")), "{body}");
+    let (status, _, _) = browser.submit_recovery_code(&page, &codes[0]).await.page();
     assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "even a right code waits for the lock");
-    let user = app.state.store.user_by_email(CLINICIAN).await.unwrap().unwrap();
+    let user = app.user(CLINICIAN).await;
     let kinds: Vec<String> =
         app.state.store.audit_events(Some(&user.id), 50).await.unwrap().into_iter().map(|e| e.kind).collect();
     assert!(kinds.contains(&"recovery_code.failure".to_string()), "{kinds:?}");
@@ -116,14 +107,14 @@ async fn wrong_recovery_codes_count_towards_the_durable_lock() {
 
 #[tokio::test]
 async fn concurrent_uses_of_one_recovery_code_succeed_once() {
-    let app = spawn(|_| {}).await;
+    let app = TestApp::two_step(|_| {}).await;
     let codes = enrolled_clinician(&app).await;
     let mut forms = Vec::new();
     for _ in 0..4 {
         let browser = Browser::new(&app);
-        let page = to_code_page(&app, &browser, &portal_url(&app, &[]), CLINICIAN).await;
-        let form =
-            vec![("tx", hidden(&page, "tx")), ("csrf", hidden(&page, "csrf")), ("code", codes[0].clone())];
+        let page = browser.to_code_page(&app.authorize_url(&PORTAL, &[]), CLINICIAN).await;
+        let mut form = crate::kit::forms::binding(&page);
+        form.push(("code".to_string(), codes[0].clone()));
         forms.push((browser.http.clone(), form));
     }
     let mut handles = Vec::new();
@@ -131,10 +122,7 @@ async fn concurrent_uses_of_one_recovery_code_succeed_once() {
         let url = app.url("/login/recovery");
         handles.push(tokio::spawn(async move { http.post(url).form(&form).send().await.unwrap().status() }));
     }
-    let mut statuses = Vec::new();
-    for h in handles {
-        statuses.push(h.await.unwrap());
-    }
+    let statuses = crate::kit::join_all(handles).await;
     let ok = statuses.iter().filter(|s| **s == StatusCode::SEE_OTHER).count();
     let refused = statuses.iter().filter(|s| **s == StatusCode::UNAUTHORIZED).count();
     assert_eq!((ok, refused), (1, 3), "{statuses:?}");
@@ -142,26 +130,23 @@ async fn concurrent_uses_of_one_recovery_code_succeed_once() {
 
 #[tokio::test]
 async fn a_new_set_from_the_account_page_voids_the_old_one() {
-    let app = spawn(|_| {}).await;
+    let app = TestApp::two_step(|_| {}).await;
     let old = enrolled_clinician(&app).await;
     let browser = Browser::new(&app);
     let (_, _, login) = browser.visit("/account").await.page();
     let (_, _, page) = browser.login(&login, CLINICIAN, PASSWORD).await.page();
-    let (_, url, account) = crate::sms_signin::submit_code(&browser, &page, &last_code(&app)).await.page();
+    let (_, url, account) = browser.submit_code(&page, &app.last_code()).await.page();
     assert!(url.ends_with("/account"), "{url}");
     assert!(account.contains(r#"<p id="recovery-status">10 of 10 codes unused"#), "{account}");
 
-    let csrf = hidden(&account, "csrf");
     let (status, _, body) = browser
-        .post_form("/account/recovery-codes", &[("csrf", &csrf), ("current_password", "not my password")])
+        .submit(&account, "/account/recovery-codes", &[("current_password", "not my password")])
         .await
         .page();
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(body.contains("Your password is not right"), "{body}");
-    let (status, _, body) = browser
-        .post_form("/account/recovery-codes", &[("csrf", &csrf), ("current_password", PASSWORD)])
-        .await
-        .page();
+    let (status, _, body) =
+        browser.submit(&account, "/account/recovery-codes", &[("current_password", PASSWORD)]).await.page();
     assert_eq!(status, 200);
     let new = recovery_codes_on(&body);
     assert_eq!(new.len(), 10);
@@ -177,29 +162,28 @@ async fn a_new_set_from_the_account_page_voids_the_old_one() {
 
 #[tokio::test]
 async fn a_password_reset_still_asks_for_the_second_factor() {
-    let app = spawn(|_| {}).await;
+    let app = TestApp::two_step(|_| {}).await;
     enrolled_clinician(&app).await;
-    let sent_before = crate::sms_signin::texts(&app).len();
-    crate::password_reset::forgot(&app, CLINICIAN).await;
-    let link = app.link_in(app.wait_for_emails(1).await.iter().find(|e| e.recipient == CLINICIAN).unwrap());
+    let sent_before = app.texts().len();
+    app.forgot_password(CLINICIAN).await;
+    let link = app.link_mailed_to(CLINICIAN).await;
     let new_password = "a brand new passphrase";
-    let (status, body) = crate::password_reset::reset(&app, &link, new_password).await;
+    let (status, body) = app.reset_password(&link, new_password).await;
     assert_eq!(status, 200, "{body}");
-    let browser = Browser::new(&app);
-    let (_, at, page) = browser.sign_in(&portal_url(&app, &[]), CLINICIAN, new_password).await.page();
+    let (_, at, page) = app.sign_in(&PORTAL, CLINICIAN).password(new_password).visit().await.page();
     assert!(at.contains("/login/sms") && page.contains("2 Step Verification"), "{at}: {page}");
-    assert_eq!(crate::sms_signin::texts(&app).len(), sent_before + 1, "a code went to the phone");
+    assert_eq!(app.texts().len(), sent_before + 1, "a code went to the phone");
 }
 
 #[tokio::test]
 async fn reset_mfa_forgets_the_phone_and_codes_and_forces_a_new_enrolment() {
-    let app = spawn(|_| {}).await;
+    let app = TestApp::two_step(|_| {}).await;
     let codes = enrolled_clinician(&app).await;
-    let user = app.state.store.user_by_email(CLINICIAN).await.unwrap().unwrap();
-    let printed = operator(&app, &["users", "reset-mfa", CLINICIAN]);
+    let user = app.user(CLINICIAN).await;
+    let printed = app.operator(&["users", "reset-mfa", CLINICIAN]);
     assert!(printed.contains("second factors reset"), "{printed}");
 
-    let user_after = app.state.store.user_by_email(CLINICIAN).await.unwrap().unwrap();
+    let user_after = app.user(CLINICIAN).await;
     assert_eq!(user_after.verified_phone(), None);
     assert!(user_after.sessions_valid_after >= user.created_at);
     assert_eq!(app.state.store.recovery_code_counts(&user.id).await.unwrap(), (0, 0));
@@ -211,31 +195,24 @@ async fn reset_mfa_forgets_the_phone_and_codes_and_forces_a_new_enrolment() {
 
     // Password alone is not enough: the phone page, then a code to the new number.
     let browser = Browser::new(&app);
-    let (_, at, page) = browser.sign_in(&portal_url(&app, &[]), CLINICIAN, PASSWORD).await.page();
+    let (_, at, page) = app.sign_in(&PORTAL, CLINICIAN).in_browser(&browser).visit().await.page();
     assert!(at.contains("/login/sms") && page.contains("Add your mobile number"), "{page}");
-    let (status, _, body) = sign_in_with_recovery_code_on(&browser, &page, &codes[0]).await.page();
+    let (status, _, body) = browser.submit_recovery_code(&page, &codes[0]).await.page();
     assert_eq!(status, StatusCode::UNAUTHORIZED, "old recovery codes are gone: {body}");
-    let (_, _, page) = enrol(&browser, &page, MOBILE).await.page();
-    let (status, _, page) = submit_code_only(&browser, &page, &last_code(&app)).await.page();
+    let (_, _, page) = browser.enrol(&page, MOBILE).await.page();
+    let (status, _, page) = browser.submit_code_only(&page, &app.last_code()).await.page();
     assert_eq!(status, 200);
     assert_eq!(recovery_codes_on(&page).len(), 10, "a fresh set");
 }
 
-/// Submits `code` as a recovery code for the transaction of `page`.
-async fn sign_in_with_recovery_code_on(browser: &Browser, page: &str, code: &str) -> Visit {
-    let (tx, csrf) = (hidden(page, "tx"), hidden(page, "csrf"));
-    browser.post_form("/login/recovery", &[("tx", &tx), ("csrf", &csrf), ("code", code)]).await
-}
-
 #[tokio::test]
 async fn the_recovery_form_refuses_stale_and_malformed_posts() {
-    let app = spawn(|_| {}).await;
+    let app = TestApp::two_step(|_| {}).await;
     enrolled_clinician(&app).await;
     let browser = Browser::new(&app);
-    let page = to_code_page(&app, &browser, &portal_url(&app, &[]), CLINICIAN).await;
-    let tx = hidden(&page, "tx");
+    let page = browser.to_code_page(&app.authorize_url(&PORTAL, &[]), CLINICIAN).await;
     let (status, _, _) = browser
-        .post_form("/login/recovery", &[("tx", &tx), ("csrf", "forged"), ("code", "aaaaa-aaaaa")])
+        .post_from(&page, "/login/recovery", &[("csrf", "forged"), ("code", "aaaaa-aaaaa")])
         .await
         .page();
     assert_eq!(status, StatusCode::BAD_REQUEST);
@@ -245,7 +222,7 @@ async fn the_recovery_form_refuses_stale_and_malformed_posts() {
         .page();
     assert_eq!(status, StatusCode::BAD_REQUEST);
     let long = "a".repeat(10_000);
-    let (status, _, _) = sign_in_with_recovery_code_on(&browser, &page, &long).await.page();
+    let (status, _, _) = browser.submit_recovery_code(&page, &long).await.page();
     assert_eq!(status, StatusCode::UNAUTHORIZED, "an oversized code is just wrong");
     let response = browser.http.post(app.url("/login/recovery")).body("%%%").send().await.unwrap();
     assert_eq!(response.status(), StatusCode::BAD_REQUEST);

@@ -5,13 +5,9 @@
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use careid::accounts::Role;
 use reqwest::StatusCode;
 
-use crate::browser::Browser;
-use crate::flows::{CLINICIAN, PASSWORD};
-use crate::helpers::TestApp;
-use crate::sms_signin::{last_code, portal_url, spawn, submit_code, to_code_page};
+use crate::kit::{Browser, CLINICIAN, PORTAL, TestApp};
 
 /// A private redis-server on `port` that keeps nothing on disk.
 fn start_redis(port: u16) -> Child {
@@ -45,38 +41,36 @@ async fn a_redis_restart_keeps_the_durable_failure_count_and_careid_reconnects()
         std::net::TcpStream::connect(("127.0.0.1", port)).is_ok()
     })
     .await;
-    let app = spawn(|c| {
-        c.redis_url = Some(url);
+    let app = TestApp::two_step(|c| {
+        c.redis_url = Some(url.into());
+        c.redis_cluster = false;
         c.redis_prefix = "careid-restart-test:".into();
     })
     .await;
-    app.add_user(CLINICIAN, PASSWORD, Role::Clinician).await;
+    app.add_clinician(CLINICIAN).await;
     let browser = Browser::new(&app);
-    let page = to_code_page(&app, &browser, &portal_url(&app, &[]), CLINICIAN).await;
-    let wrong = if last_code(&app) == "000000" { "111111" } else { "000000" };
+    let page = browser.to_code_page(&app.authorize_url(&PORTAL, &[]), CLINICIAN).await;
+    let wrong = app.wrong_code();
     for _ in 0..2 {
-        assert_eq!(submit_code(&browser, &page, wrong).await.page().0, StatusCode::UNAUTHORIZED);
+        assert_eq!(browser.submit_code(&page, wrong).await.page().0, StatusCode::UNAUTHORIZED);
     }
 
     redis.kill().unwrap();
     redis.wait().unwrap();
     assert_eq!(readyz(&app).await, StatusCode::SERVICE_UNAVAILABLE);
-    let (status, _, body) = Browser::new(&app).visit(&portal_url(&app, &[])).await.page();
+    let (status, _, body) = Browser::new(&app).visit(&app.authorize_url(&PORTAL, &[])).await.page();
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "a clear 503, never a 500: {body}");
 
     let mut redis = start_redis(port);
     wait_until("careid reconnects to Redis", async || readyz(&app).await == StatusCode::OK).await;
-    let user = app.state.store.user_by_email(CLINICIAN).await.unwrap().unwrap();
-    assert_eq!(user.sms_failures, 2, "the count lives in the durable store");
+    assert_eq!(app.user(CLINICIAN).await.sms_failures, 2, "the count lives in the durable store");
 
     // Sessions and codes were ephemeral: sign in again; the count goes on from 2.
     let again = Browser::new(&app);
-    let page = to_code_page(&app, &again, &portal_url(&app, &[]), CLINICIAN).await;
-    let wrong = if last_code(&app) == "000000" { "111111" } else { "000000" };
-    assert_eq!(submit_code(&again, &page, wrong).await.page().0, StatusCode::UNAUTHORIZED);
-    let user = app.state.store.user_by_email(CLINICIAN).await.unwrap().unwrap();
-    assert_eq!(user.sms_failures, 3);
-    let params = submit_code(&again, &page, &last_code(&app)).await.params();
+    let page = again.to_code_page(&app.authorize_url(&PORTAL, &[]), CLINICIAN).await;
+    assert_eq!(again.submit_code(&page, app.wrong_code()).await.page().0, StatusCode::UNAUTHORIZED);
+    assert_eq!(app.user(CLINICIAN).await.sms_failures, 3);
+    let params = again.submit_code(&page, &app.last_code()).await.params();
     assert!(params.contains_key("code"), "{params:?}");
     redis.kill().unwrap();
     redis.wait().unwrap();

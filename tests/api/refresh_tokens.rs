@@ -1,26 +1,14 @@
 //! The refresh_token grant (RFC 6749 §6): rotation on every use, the retry
 //! grace window, family revocation on reuse (RFC 9700 §4.14) and scopes.
 
-use careid::accounts::Role;
-use serde_json::{Value, json};
+use serde_json::Value;
 
-use crate::flows::{
-    CLINICIAN, PASSWORD, PATIENT, PORTAL, access_claims, add_app_client, add_portal_client, app_tokens,
-    portal_tokens, text, token_request,
-};
-use crate::helpers::TestApp;
-
-async fn portal_app() -> TestApp {
-    let app = TestApp::spawn().await;
-    add_portal_client(&app, json!({})).await;
-    app.add_user(CLINICIAN, PASSWORD, Role::Clinician).await;
-    app
-}
+use crate::kit::{CARE_APP, CLINICIAN, PATIENT, PORTAL, TestApp, text};
 
 async fn app_app() -> TestApp {
     let app = TestApp::spawn().await;
-    add_app_client(&app).await;
-    app.add_user(PATIENT, PASSWORD, Role::Patient).await;
+    app.add_care_app().await;
+    app.add_patient(PATIENT).await;
     app
 }
 
@@ -29,12 +17,11 @@ async fn refresh_portal(app: &TestApp, token: &str, scope: Option<&str>) -> (u16
     if let Some(scope) = scope {
         form.push(("scope", scope));
     }
-    token_request(app, &form, PORTAL).await
+    app.token_request_as(&PORTAL, &form).await
 }
 
 async fn refresh_app(app: &TestApp, token: &str) -> (u16, Value) {
-    let form = [("grant_type", "refresh_token"), ("refresh_token", token), ("client_id", "app")];
-    token_request(app, &form, None).await
+    app.refresh(&CARE_APP, token).await
 }
 
 fn assert_invalid_grant((status, body): (u16, Value)) {
@@ -42,14 +29,14 @@ fn assert_invalid_grant((status, body): (u16, Value)) {
 }
 
 async fn grant_of(app: &TestApp, access_token: &str) -> careid::store::Grant {
-    let claims = access_claims(app, access_token);
+    let claims = app.access_claims(access_token);
     app.state.store.grant(claims["gid"].as_str().unwrap()).await.unwrap().unwrap()
 }
 
 #[tokio::test]
 async fn every_refresh_rotates_the_token_within_one_grant() {
-    let app = portal_app().await;
-    let first = portal_tokens(&app, "openid email", CLINICIAN).await;
+    let app = TestApp::with_portal().await;
+    let first = app.sign_in(&PORTAL, CLINICIAN).scope("openid email").tokens().await;
     let (status, second) = refresh_portal(&app, text(&first, "refresh_token"), None).await;
     assert_eq!(status, 200, "{second}");
     let (status, third) = refresh_portal(&app, text(&second, "refresh_token"), None).await;
@@ -64,8 +51,8 @@ async fn every_refresh_rotates_the_token_within_one_grant() {
 
 #[tokio::test]
 async fn reusing_a_rotated_token_fails_and_revokes_the_whole_family() {
-    let app = portal_app().await;
-    let first = portal_tokens(&app, "openid", CLINICIAN).await;
+    let app = TestApp::with_portal().await;
+    let first = app.sign_in(&PORTAL, CLINICIAN).scope("openid").tokens().await;
     let (status, second) = refresh_portal(&app, text(&first, "refresh_token"), None).await;
     assert_eq!(status, 200, "{second}");
     // The Portal has no grace window: an immediate reuse is already a reuse.
@@ -81,7 +68,7 @@ async fn reusing_a_rotated_token_fails_and_revokes_the_whole_family() {
 #[tokio::test]
 async fn the_apps_grace_window_lets_retries_succeed_until_it_closes() {
     let app = app_app().await;
-    let first = app_tokens(&app, "openid", PATIENT).await;
+    let first = app.sign_in(&CARE_APP, PATIENT).scope("openid").tokens().await;
     let old = text(&first, "refresh_token");
     let (status, second) = refresh_app(&app, old).await;
     assert_eq!(status, 200, "{second}");
@@ -100,9 +87,29 @@ async fn the_apps_grace_window_lets_retries_succeed_until_it_closes() {
 }
 
 #[tokio::test]
+async fn a_retry_within_grace_retires_the_token_of_the_answer_it_replaces() {
+    // As when a node commits a rotation and dies before answering: the App
+    // retries, and the token it never saw must not stay live beside the new one.
+    let app = app_app().await;
+    let first = app.sign_in(&CARE_APP, PATIENT).scope("openid").tokens().await;
+    let old = text(&first, "refresh_token");
+    let (_, lost) = refresh_app(&app, old).await;
+    let (status, retried) = refresh_app(&app, old).await;
+    assert_eq!(status, 200, "{retried}");
+
+    app.clock.advance(6);
+    let (status, next) = refresh_app(&app, text(&retried, "refresh_token")).await;
+    assert_eq!(status, 200, "the newest token still works: {next}");
+    // Without the retirement this would rotate a second live token (200).
+    assert_invalid_grant(refresh_app(&app, text(&lost, "refresh_token")).await);
+    let grant = grant_of(&app, text(&next, "access_token")).await;
+    assert_eq!(grant.revoked_reason.as_deref(), Some("refresh token reuse"));
+}
+
+#[tokio::test]
 async fn concurrent_uses_of_one_token_without_grace_leave_no_live_family() {
-    let app = portal_app().await;
-    let first = portal_tokens(&app, "openid", CLINICIAN).await;
+    let app = TestApp::with_portal().await;
+    let first = app.sign_in(&PORTAL, CLINICIAN).scope("openid").tokens().await;
     let token = text(&first, "refresh_token");
     let (a, b) = tokio::join!(refresh_portal(&app, token, None), refresh_portal(&app, token, None));
     let mut statuses = [a.0, b.0];
@@ -114,12 +121,12 @@ async fn concurrent_uses_of_one_token_without_grace_leave_no_live_family() {
 
 #[tokio::test]
 async fn scope_can_be_narrowed_but_not_widened() {
-    let app = portal_app().await;
-    let first = portal_tokens(&app, "openid email", CLINICIAN).await;
+    let app = TestApp::with_portal().await;
+    let first = app.sign_in(&PORTAL, CLINICIAN).scope("openid email").tokens().await;
     let (status, narrowed) = refresh_portal(&app, text(&first, "refresh_token"), Some("openid")).await;
     assert_eq!(status, 200, "{narrowed}");
     assert_eq!(narrowed["scope"], "openid");
-    assert_eq!(access_claims(&app, text(&narrowed, "access_token"))["scope"], "openid");
+    assert_eq!(app.access_claims(text(&narrowed, "access_token"))["scope"], "openid");
 
     let token = text(&narrowed, "refresh_token");
     let (status, widened) = refresh_portal(&app, token, Some("openid email profile")).await;
@@ -132,10 +139,10 @@ async fn scope_can_be_narrowed_but_not_widened() {
 
 #[tokio::test]
 async fn another_clients_refresh_token_is_invalid_grant_and_stays_usable() {
-    let app = portal_app().await;
-    add_app_client(&app).await;
-    app.add_user(PATIENT, PASSWORD, Role::Patient).await;
-    let tokens = app_tokens(&app, "openid", PATIENT).await;
+    let app = TestApp::with_portal().await;
+    app.add_care_app().await;
+    app.add_patient(PATIENT).await;
+    let tokens = app.sign_in(&CARE_APP, PATIENT).scope("openid").tokens().await;
     let token = text(&tokens, "refresh_token");
     assert_invalid_grant(refresh_portal(&app, token, None).await);
     let (status, body) = refresh_app(&app, token).await;
@@ -145,16 +152,16 @@ async fn another_clients_refresh_token_is_invalid_grant_and_stays_usable() {
 #[tokio::test]
 async fn offline_access_is_recorded_on_the_grant() {
     let app = app_app().await;
-    let offline = app_tokens(&app, "openid offline_access", PATIENT).await;
+    let offline = app.sign_in(&CARE_APP, PATIENT).scope("openid offline_access").tokens().await;
     assert!(grant_of(&app, text(&offline, "access_token")).await.offline);
-    let online = app_tokens(&app, "openid", PATIENT).await;
+    let online = app.sign_in(&CARE_APP, PATIENT).scope("openid").tokens().await;
     assert!(!grant_of(&app, text(&online, "access_token")).await.offline);
 }
 
 #[tokio::test]
 async fn a_refresh_token_expires_with_its_lifetime() {
-    let app = portal_app().await;
-    let tokens = portal_tokens(&app, "openid", CLINICIAN).await;
+    let app = TestApp::with_portal().await;
+    let tokens = app.sign_in(&PORTAL, CLINICIAN).scope("openid").tokens().await;
     app.clock.advance(30 * 86_400 + 1);
     assert_invalid_grant(refresh_portal(&app, text(&tokens, "refresh_token"), None).await);
 }

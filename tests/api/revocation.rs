@@ -1,17 +1,13 @@
 //! Token revocation (RFC 7009): a client withdraws its own tokens; anything
 //! else gets the same 200 and changes nothing.
 
-use careid::accounts::Role;
-use serde_json::{Value, json};
+use serde_json::Value;
 
-use crate::flows::{
-    CLINICIAN, PASSWORD, PATIENT, PORTAL, access_claims, add_app_client, add_portal_client, app_tokens,
-    is_active, portal_tokens, post_form, text, token_request,
-};
-use crate::helpers::TestApp;
+use crate::kit::{CARE_APP, CLINICIAN, PATIENT, PORTAL, TestApp, text};
 
+/// Revokes with `form`, which careid answers with an empty 200 whatever the token.
 async fn revoke(app: &TestApp, form: &[(&str, &str)], basic: Option<(&str, &str)>) {
-    let response = post_form(app, "/revoke", form, basic).await;
+    let response = app.revoke(form, basic).await;
     assert_eq!(response.status(), 200, "{form:?}");
     assert_eq!(response.text().await.unwrap(), "");
 }
@@ -20,65 +16,59 @@ async fn userinfo_status(app: &TestApp, token: &str) -> u16 {
     app.client.get(app.url("/userinfo")).bearer_auth(token).send().await.unwrap().status().as_u16()
 }
 
-async fn portal_app() -> TestApp {
-    let app = TestApp::spawn().await;
-    add_portal_client(&app, json!({})).await;
-    app.add_user(CLINICIAN, PASSWORD, Role::Clinician).await;
-    app
-}
-
 #[tokio::test]
 async fn revoking_a_refresh_token_ends_its_whole_family() {
-    let app = portal_app().await;
-    let tokens = portal_tokens(&app, "openid", CLINICIAN).await;
+    let app = TestApp::with_portal().await;
+    let tokens = app.sign_in(&PORTAL, CLINICIAN).scope("openid").tokens().await;
     let refresh = text(&tokens, "refresh_token");
     let access = text(&tokens, "access_token");
-    assert!(is_active(&app, access).await);
-    revoke(&app, &[("token", refresh), ("token_type_hint", "refresh_token")], PORTAL).await;
-    assert!(!is_active(&app, access).await, "the sibling access token ends with the grant");
+    assert!(app.is_active(access).await);
+    revoke(&app, &[("token", refresh), ("token_type_hint", "refresh_token")], PORTAL.basic()).await;
+    assert!(!app.is_active(access).await, "the sibling access token ends with the grant");
     assert_eq!(userinfo_status(&app, access).await, 401);
-    let (status, body) =
-        token_request(&app, &[("grant_type", "refresh_token"), ("refresh_token", refresh)], PORTAL).await;
+    let (status, body) = app
+        .token_request(&[("grant_type", "refresh_token"), ("refresh_token", refresh)], PORTAL.basic())
+        .await;
     assert_eq!((status, body["error"].as_str()), (400, Some("invalid_grant")));
-    let grant = app.state.store.grant(access_claims(&app, access)["gid"].as_str().unwrap()).await.unwrap();
+    let grant = app.state.store.grant(app.access_claims(access)["gid"].as_str().unwrap()).await.unwrap();
     assert_eq!(grant.unwrap().revoked_reason.as_deref(), Some("refresh token revoked by the client"));
 }
 
 #[tokio::test]
 async fn revoking_an_access_token_ends_it_alone() {
-    let app = portal_app().await;
-    let tokens = portal_tokens(&app, "openid", CLINICIAN).await;
+    let app = TestApp::with_portal().await;
+    let tokens = app.sign_in(&PORTAL, CLINICIAN).scope("openid").tokens().await;
     let access = text(&tokens, "access_token");
     assert_eq!(userinfo_status(&app, access).await, 200);
-    revoke(&app, &[("token", access)], PORTAL).await;
+    revoke(&app, &[("token", access)], PORTAL.basic()).await;
     assert_eq!(userinfo_status(&app, access).await, 401);
-    assert!(!is_active(&app, access).await);
+    assert!(!app.is_active(access).await);
     let form = [("grant_type", "refresh_token"), ("refresh_token", text(&tokens, "refresh_token"))];
-    let (status, refreshed) = token_request(&app, &form, PORTAL).await;
+    let (status, refreshed) = app.token_request(&form, PORTAL.basic()).await;
     assert_eq!(status, 200, "{refreshed}");
     assert_eq!(userinfo_status(&app, text(&refreshed, "access_token")).await, 200);
 }
 
 #[tokio::test]
 async fn unknown_and_malformed_tokens_get_200() {
-    let app = portal_app().await;
+    let app = TestApp::with_portal().await;
     for token in ["nonsense", "a.b.c", "eyJhbGciOiJub25lIn0.e30."] {
-        revoke(&app, &[("token", token)], PORTAL).await;
+        revoke(&app, &[("token", token)], PORTAL.basic()).await;
     }
-    revoke(&app, &[("token", "nonsense"), ("token_type_hint", "something_else")], PORTAL).await;
+    revoke(&app, &[("token", "nonsense"), ("token_type_hint", "something_else")], PORTAL.basic()).await;
 }
 
 #[tokio::test]
 async fn another_clients_tokens_get_200_and_stay_active() {
-    let app = portal_app().await;
-    add_app_client(&app).await;
-    app.add_user(PATIENT, PASSWORD, Role::Patient).await;
-    let tokens = app_tokens(&app, "openid", PATIENT).await;
+    let app = TestApp::with_portal().await;
+    app.add_care_app().await;
+    app.add_patient(PATIENT).await;
+    let tokens = app.sign_in(&CARE_APP, PATIENT).scope("openid").tokens().await;
     let (access, refresh) = (text(&tokens, "access_token"), text(&tokens, "refresh_token"));
-    revoke(&app, &[("token", access)], PORTAL).await;
-    revoke(&app, &[("token", refresh)], PORTAL).await;
+    revoke(&app, &[("token", access)], PORTAL.basic()).await;
+    revoke(&app, &[("token", refresh)], PORTAL.basic()).await;
     assert_eq!(userinfo_status(&app, access).await, 200);
-    let claims = access_claims(&app, access);
+    let claims = app.access_claims(access);
     assert!(!app.state.store.is_access_token_revoked(claims["jti"].as_str().unwrap()).await.unwrap());
     let grant = app.state.store.grant(claims["gid"].as_str().unwrap()).await.unwrap().unwrap();
     assert!(grant.revoked_at.is_none());
@@ -87,32 +77,24 @@ async fn another_clients_tokens_get_200_and_stay_active() {
 #[tokio::test]
 async fn a_public_client_revokes_its_own_tokens_with_its_client_id() {
     let app = TestApp::spawn().await;
-    add_app_client(&app).await;
-    app.add_user(PATIENT, PASSWORD, Role::Patient).await;
-    let tokens = app_tokens(&app, "openid", PATIENT).await;
+    app.add_care_app().await;
+    app.add_patient(PATIENT).await;
+    let tokens = app.sign_in(&CARE_APP, PATIENT).scope("openid").tokens().await;
     let refresh = text(&tokens, "refresh_token");
     revoke(&app, &[("client_id", "app"), ("token", refresh)], None).await;
     let form = [("grant_type", "refresh_token"), ("refresh_token", refresh), ("client_id", "app")];
-    let (status, body) = token_request(&app, &form, None).await;
+    let (status, body) = app.token_request(&form, None).await;
     assert_eq!((status, body["error"].as_str()), (400, Some("invalid_grant")));
     assert_eq!(userinfo_status(&app, text(&tokens, "access_token")).await, 401);
 }
 
 #[tokio::test]
 async fn a_missing_token_or_client_is_refused_with_a_json_error() {
-    let app = portal_app().await;
+    let app = TestApp::with_portal().await;
     let cases = [
-        (
-            post_form(&app, "/revoke", &[("token_type_hint", "access_token")], PORTAL).await,
-            400,
-            "invalid_request",
-        ),
-        (post_form(&app, "/revoke", &[("token", "x")], None).await, 401, "invalid_client"),
-        (
-            post_form(&app, "/revoke", &[("token", "x")], Some(("portal", "wrong"))).await,
-            401,
-            "invalid_client",
-        ),
+        (app.revoke(&[("token_type_hint", "access_token")], PORTAL.basic()).await, 400, "invalid_request"),
+        (app.revoke(&[("token", "x")], None).await, 401, "invalid_client"),
+        (app.revoke(&[("token", "x")], Some(("portal", "wrong"))).await, 401, "invalid_client"),
     ];
     for (response, status, error) in cases {
         assert_eq!(response.status(), status);

@@ -6,7 +6,8 @@ use careid::secret::Secret;
 use careid::{Options, StartupError};
 use serde_json::Value;
 
-use crate::helpers::{TestApp, shared_keys, test_config};
+use crate::kit::TestApp;
+use crate::kit::app::{shared_keys, test_config};
 
 fn kids(jwks: &Value) -> Vec<String> {
     let mut kids: Vec<String> =
@@ -31,13 +32,15 @@ async fn a_restart_keeps_the_same_keys_users_and_clients() {
         "id": "app", "name": "Care App", "public": true, "redirect_uris": ["com.example.app:/cb"]
     }))
     .unwrap();
-    careid::clients::registry::save(&first.state.store, &first.state.secrets, spec, false, 0).await.unwrap();
-    let new = careid::accounts::NewUser {
-        email: careid::accounts::Email::parse("pat@example.com").unwrap(),
+    careid::clients::registry::save(&first.state.store, &first.state.secrets, spec, false, &[], 0)
+        .await
+        .unwrap();
+    let new = careid::people::NewUser {
+        email: careid::people::Email::parse("pat@example.com").unwrap(),
         name: "Pat".into(),
         given_name: None,
         family_name: None,
-        role: careid::accounts::Role::Patient,
+        role: careid::people::Role::Patient,
         deployment_id: "default".into(),
         password_hash: None,
         email_verified: false,

@@ -1,7 +1,7 @@
 //! The SMS adapters against local fakes that check each request as the
 //! provider documents it, and answer as the provider does (errors included).
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use axum::Router;
 use axum::body::Bytes;
@@ -12,53 +12,20 @@ use axum::routing::post;
 use base64::Engine;
 use careid::factors::phone::PhoneNumber;
 use careid::factors::sms::{Delivery, ProviderConfig, SmsConfig, code_message};
+
+use crate::kit::sms_fakes::{Seen, fake, twilio, vonage};
+use careid::outbound::Http;
 use careid::secret::Secret;
 use serde_json::json;
-
-/// What the fake saw: path, Authorization header, form fields.
-type Seen = Arc<Mutex<Vec<(String, Option<String>, Vec<(String, String)>)>>>;
-
-/// A provider on 127.0.0.1:0 that records requests and answers `status` with `body`.
-async fn fake(path: &'static str, status: StatusCode, body: serde_json::Value) -> (url::Url, Seen) {
-    let seen: Seen = Arc::default();
-    let handler = move |State(seen): State<Seen>, uri: Uri, headers: HeaderMap, form: Bytes| {
-        let body = body.clone();
-        async move {
-            assert_eq!(headers["content-type"], "application/x-www-form-urlencoded");
-            let fields = url::form_urlencoded::parse(&form).into_owned().collect();
-            let auth = headers.get("authorization").map(|v| v.to_str().unwrap().to_string());
-            seen.lock().unwrap().push((uri.path().to_string(), auth, fields));
-            (status, axum::Json(body)).into_response()
-        }
-    };
-    let app = Router::new().route(path, post(handler)).with_state(seen.clone());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap()).parse().unwrap();
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    (base, seen)
-}
-
-fn twilio(base: url::Url) -> ProviderConfig {
-    ProviderConfig::Twilio {
-        account_sid: "AC123".into(),
-        auth_token: Secret::new("tok3n"),
-        from: "+15005550006".into(),
-        base_url: base,
-    }
-}
-
-fn vonage(base: url::Url) -> ProviderConfig {
-    ProviderConfig::Vonage {
-        api_key: "key1".into(),
-        api_secret: Secret::new("s3cret"),
-        from: "careid".into(),
-        base_url: base,
-    }
-}
 
 fn delivery(provider: ProviderConfig, fallback: Option<ProviderConfig>) -> Delivery {
     let config = SmsConfig { provider: Some(provider), fallback, ..SmsConfig::default() };
     Delivery::from_config(&config, std::path::Path::new("unused"))
+}
+
+/// careid's outbound client, allowed to reach the fakes on loopback.
+fn http() -> Http {
+    Http::new(vec!["127.0.0.0/8".parse().unwrap()]).unwrap()
 }
 
 fn field<'a>(fields: &'a [(String, String)], name: &str) -> &'a str {
@@ -73,8 +40,8 @@ fn number() -> PhoneNumber {
 async fn twilio_gets_a_basic_auth_form_post_to_the_messages_resource() {
     let path = "/2010-04-01/Accounts/AC123/Messages.json";
     let (base, seen) = fake(path, StatusCode::CREATED, json!({"sid": "SM1", "status": "queued"})).await;
-    let text = code_message("id.example", "123456");
-    delivery(twilio(base), None).send(&reqwest::Client::new(), &number(), &text, 0).await.unwrap();
+    let text = code_message(careid::i18n::Lang::En, "id.example", "123456");
+    delivery(twilio(base), None).send(&http(), &number(), &text, 0).await.unwrap();
     let seen = seen.lock().unwrap();
     let (got_path, auth, fields) = &seen[0];
     assert_eq!(got_path, path);
@@ -91,7 +58,7 @@ async fn a_twilio_error_reply_is_a_failure() {
     let error =
         json!({"code": 21211, "message": "The 'To' number is not a valid phone number.", "status": 400});
     let (base, _) = fake(path, StatusCode::BAD_REQUEST, error).await;
-    let e = delivery(twilio(base), None).send(&reqwest::Client::new(), &number(), "hi", 0).await.unwrap_err();
+    let e = delivery(twilio(base), None).send(&http(), &number(), "hi", 0).await.unwrap_err();
     assert!(e.to_string().contains("21211"), "{e}");
 }
 
@@ -99,7 +66,7 @@ async fn a_twilio_error_reply_is_a_failure() {
 async fn vonage_gets_its_key_and_secret_in_the_form_and_the_number_without_plus() {
     let ok = json!({"message-count": "1", "messages": [{"to": "447400123456", "message-id": "m1", "status": "0"}]});
     let (base, seen) = fake("/sms/json", StatusCode::OK, ok).await;
-    delivery(vonage(base), None).send(&reqwest::Client::new(), &number(), "code", 0).await.unwrap();
+    delivery(vonage(base), None).send(&http(), &number(), "code", 0).await.unwrap();
     let seen = seen.lock().unwrap();
     let (path, auth, fields) = &seen[0];
     assert_eq!(path, "/sms/json");
@@ -116,7 +83,7 @@ async fn a_vonage_200_with_a_failed_status_is_a_failure() {
     let refused =
         json!({"message-count": "1", "messages": [{"status": "4", "error-text": "Bad Credentials"}]});
     let (base, _) = fake("/sms/json", StatusCode::OK, refused).await;
-    let e = delivery(vonage(base), None).send(&reqwest::Client::new(), &number(), "x", 0).await.unwrap_err();
+    let e = delivery(vonage(base), None).send(&http(), &number(), "x", 0).await.unwrap_err();
     assert!(e.to_string().contains("Bad Credentials"), "{e}");
 }
 
@@ -127,10 +94,7 @@ async fn the_fallback_sends_when_the_provider_fails() {
         fake(path, StatusCode::SERVICE_UNAVAILABLE, json!({"code": 20503, "message": "down"})).await;
     let ok = json!({"message-count": "1", "messages": [{"status": "0"}]});
     let (backup, seen) = fake("/sms/json", StatusCode::OK, ok).await;
-    delivery(twilio(down), Some(vonage(backup)))
-        .send(&reqwest::Client::new(), &number(), "x", 0)
-        .await
-        .unwrap();
+    delivery(twilio(down), Some(vonage(backup))).send(&http(), &number(), "x", 0).await.unwrap();
     assert_eq!(seen.lock().unwrap().len(), 1);
 }
 
@@ -138,8 +102,8 @@ async fn the_fallback_sends_when_the_provider_fails() {
 async fn the_embedded_default_appends_json_lines_to_the_outbox() {
     let dir = tempfile::tempdir().unwrap();
     let outbox = Delivery::from_config(&SmsConfig::default(), dir.path());
-    outbox.send(&reqwest::Client::new(), &number(), "first", 10).await.unwrap();
-    outbox.send(&reqwest::Client::new(), &number(), "second\n@h #1", 11).await.unwrap();
+    outbox.send(&http(), &number(), "first", 10).await.unwrap();
+    outbox.send(&http(), &number(), "second\n@h #1", 11).await.unwrap();
     let text = std::fs::read_to_string(dir.path().join("outbox/sms.jsonl")).unwrap();
     let lines: Vec<serde_json::Value> = text.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
     assert_eq!(lines[0], json!({"time": 10, "to": "+447400123456", "text": "first"}));
@@ -182,10 +146,7 @@ fn sns(base: url::Url) -> ProviderConfig {
 async fn sns_gets_a_sigv4_signed_publish_to_the_phone_number() {
     let ok = "<PublishResponse><PublishResult><MessageId>m-1</MessageId></PublishResult></PublishResponse>";
     let (base, seen) = fake_sns(StatusCode::OK, ok).await;
-    delivery(sns(base), None)
-        .send(&reqwest::Client::new(), &number(), "code 1", 1_440_938_160)
-        .await
-        .unwrap();
+    delivery(sns(base), None).send(&http(), &number(), "code 1", 1_440_938_160).await.unwrap();
     let seen = seen.lock().unwrap();
     let (_, _, fields) = &seen[0];
     assert_eq!(field(fields, "Action"), "Publish");
@@ -199,6 +160,6 @@ async fn an_sns_error_response_is_a_failure() {
     let error = "<ErrorResponse><Error><Type>Sender</Type><Code>InvalidParameter</Code>\
         <Message>Invalid parameter: PhoneNumber</Message></Error><RequestId>r</RequestId></ErrorResponse>";
     let (base, _) = fake_sns(StatusCode::BAD_REQUEST, error).await;
-    let e = delivery(sns(base), None).send(&reqwest::Client::new(), &number(), "x", 0).await.unwrap_err();
+    let e = delivery(sns(base), None).send(&http(), &number(), "x", 0).await.unwrap_err();
     assert!(e.to_string().contains("InvalidParameter"), "{e}");
 }

@@ -1,20 +1,16 @@
 //! UserInfo (OIDC Core §5.3) and its bearer-token rules (RFC 6750).
 
-use careid::accounts::Role;
 use openidconnect::core::{CoreClient, CoreProviderMetadata, CoreUserInfoClaims};
 use openidconnect::{AccessToken, ClientId, IssuerUrl};
 use serde_json::{Value, json};
 
-use crate::flows::{
-    PASSWORD, PATIENT, PORTAL, access_claims, add_app_client, add_portal_client, app_tokens, http, text,
-    token_request,
-};
-use crate::helpers::TestApp;
+use crate::kit::oauth::http;
+use crate::kit::{CARE_APP, PATIENT, PORTAL, TestApp, text};
 
 async fn app_with_patient() -> (TestApp, String) {
     let app = TestApp::spawn().await;
-    add_app_client(&app).await;
-    let user = app.add_user(PATIENT, PASSWORD, Role::Patient).await;
+    app.add_care_app().await;
+    let user = app.add_patient(PATIENT).await;
     (app, user.id)
 }
 
@@ -37,7 +33,7 @@ async fn refusal(response: reqwest::Response) -> (u16, String, String) {
 #[tokio::test]
 async fn the_relying_party_library_reads_userinfo_for_the_tokens_subject() {
     let (app, user_id) = app_with_patient().await;
-    let tokens = app_tokens(&app, "openid email profile", PATIENT).await;
+    let tokens = app.sign_in(&CARE_APP, PATIENT).scope("openid email profile").tokens().await;
     let http = http();
     let provider =
         CoreProviderMetadata::discover_async(IssuerUrl::new(app.base.clone()).unwrap(), &http).await.unwrap();
@@ -57,7 +53,7 @@ async fn the_relying_party_library_reads_userinfo_for_the_tokens_subject() {
 #[tokio::test]
 async fn the_token_is_accepted_in_a_get_header_a_post_header_and_a_post_body() {
     let (app, user_id) = app_with_patient().await;
-    let tokens = app_tokens(&app, "openid email", PATIENT).await;
+    let tokens = app.sign_in(&CARE_APP, PATIENT).scope("openid email").tokens().await;
     let token = text(&tokens, "access_token");
     let responses = [
         get_userinfo(&app, token).await,
@@ -82,7 +78,7 @@ async fn each_scope_releases_its_own_claims() {
         ("openid careid", &["deployment", "role", "sub"]),
     ];
     for (scope, expected) in cases {
-        let tokens = app_tokens(&app, scope, PATIENT).await;
+        let tokens = app.sign_in(&CARE_APP, PATIENT).scope(scope).tokens().await;
         let body: Value = get_userinfo(&app, text(&tokens, "access_token")).await.json().await.unwrap();
         let mut names: Vec<&str> = body.as_object().unwrap().keys().map(String::as_str).collect();
         names.sort();
@@ -112,7 +108,7 @@ async fn a_request_without_a_token_gets_the_bare_bearer_challenge() {
 #[tokio::test]
 async fn garbage_an_id_token_and_an_expired_token_are_invalid_token() {
     let (app, _) = app_with_patient().await;
-    let tokens = app_tokens(&app, "openid", PATIENT).await;
+    let tokens = app.sign_in(&CARE_APP, PATIENT).scope("openid").tokens().await;
     for token in ["garbage", "a.b.c", text(&tokens, "id_token")] {
         let (status, challenge, error) = refusal(get_userinfo(&app, token).await).await;
         assert_eq!((status, error.as_str()), (401, "invalid_token"), "{token}");
@@ -127,8 +123,8 @@ async fn garbage_an_id_token_and_an_expired_token_are_invalid_token() {
 #[tokio::test]
 async fn a_revoked_access_token_is_invalid_token() {
     let (app, _) = app_with_patient().await;
-    let tokens = app_tokens(&app, "openid", PATIENT).await;
-    let claims = access_claims(&app, text(&tokens, "access_token"));
+    let tokens = app.sign_in(&CARE_APP, PATIENT).scope("openid").tokens().await;
+    let claims = app.access_claims(text(&tokens, "access_token"));
     let (jti, exp) = (claims["jti"].as_str().unwrap(), claims["exp"].as_i64().unwrap());
     app.state.store.revoke_access_token(jti, exp).await.unwrap();
     let (status, challenge, error) = refusal(get_userinfo(&app, text(&tokens, "access_token")).await).await;
@@ -139,8 +135,8 @@ async fn a_revoked_access_token_is_invalid_token() {
 #[tokio::test]
 async fn the_tokens_of_a_revoked_grant_are_invalid_token() {
     let (app, _) = app_with_patient().await;
-    let tokens = app_tokens(&app, "openid", PATIENT).await;
-    let claims = access_claims(&app, text(&tokens, "access_token"));
+    let tokens = app.sign_in(&CARE_APP, PATIENT).scope("openid").tokens().await;
+    let claims = app.access_claims(text(&tokens, "access_token"));
     app.state.store.revoke_grant(claims["gid"].as_str().unwrap(), "test", app.clock.now()).await.unwrap();
     let (status, _, error) = refusal(get_userinfo(&app, text(&tokens, "access_token")).await).await;
     assert_eq!((status, error.as_str()), (401, "invalid_token"));
@@ -149,8 +145,8 @@ async fn the_tokens_of_a_revoked_grant_are_invalid_token() {
 #[tokio::test]
 async fn a_client_credentials_token_has_no_user_and_gets_insufficient_scope() {
     let app = TestApp::spawn().await;
-    add_portal_client(&app, json!({})).await;
-    let (status, tokens) = token_request(&app, &[("grant_type", "client_credentials")], PORTAL).await;
+    app.add_portal(json!({})).await;
+    let (status, tokens) = app.token_request(&[("grant_type", "client_credentials")], PORTAL.basic()).await;
     assert_eq!(status, 200, "{tokens}");
     let (status, challenge, error) = refusal(get_userinfo(&app, text(&tokens, "access_token")).await).await;
     assert_eq!((status, error.as_str()), (403, "insufficient_scope"));
@@ -160,7 +156,7 @@ async fn a_client_credentials_token_has_no_user_and_gets_insufficient_scope() {
 #[tokio::test]
 async fn a_token_in_both_header_and_body_is_invalid_request() {
     let (app, _) = app_with_patient().await;
-    let tokens = app_tokens(&app, "openid", PATIENT).await;
+    let tokens = app.sign_in(&CARE_APP, PATIENT).scope("openid").tokens().await;
     let token = text(&tokens, "access_token");
     let response = app
         .client
@@ -178,10 +174,10 @@ async fn a_token_in_both_header_and_body_is_invalid_request() {
 #[tokio::test]
 async fn a_disabled_account_can_no_longer_read_its_claims() {
     let (app, user_id) = app_with_patient().await;
-    let tokens = app_tokens(&app, "openid", PATIENT).await;
+    let tokens = app.sign_in(&CARE_APP, PATIENT).scope("openid").tokens().await;
     app.state
         .store
-        .set_user_status(&user_id, careid::accounts::Status::Disabled, app.clock.now())
+        .set_user_status(&user_id, careid::people::Status::Disabled, app.clock.now())
         .await
         .unwrap();
     let (status, _, error) = refusal(get_userinfo(&app, text(&tokens, "access_token")).await).await;

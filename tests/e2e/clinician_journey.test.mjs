@@ -1,7 +1,10 @@
 // The seeds' clinician, in a real browser on the embedded default: invitation
-// → sign-up → mobile number → the SMS code read from data/outbox/sms.jsonl →
-// recovery codes → the Clinician Portal's sign-in with email, password and a
-// new code, ending in an ID token at the multi-factor level.
+// to the Clinician Portal → sign-up (terms and disclaimer accepted once) →
+// mobile number → the SMS code read from data/outbox/sms.jsonl → recovery
+// codes → careid sends the browser to the Portal's initiate_login_uri, the
+// Portal starts its own code flow and gets a code at once: signed in, no
+// second terms page. Then a later sign-in with email, password and a new
+// code, ending in an ID token at the multi-factor level.
 
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -9,7 +12,8 @@ import { test } from 'node:test';
 
 import { screenshot, withJourney } from './lib/browser.mjs';
 import { freePort } from './lib/careid.mjs';
-import { finishAtApp, signInWithPassword, signOut, signUpFromInvitation, startAppSignIn } from './lib/steps.mjs';
+import { catchRedirect, newAuthorizationRequest } from './lib/oauth.mjs';
+import { finishAtApp, openAccount, signInWithPassword, signOut, signUpFromInvitation, startAppSignIn } from './lib/steps.mjs';
 
 const MOBILE = '+447400123456';
 
@@ -21,26 +25,59 @@ async function enterCode(page, careid) {
   await page.click('form[action="/login/sms"] button[type="submit"]');
 }
 
-test('an invited clinician adds a phone at sign-up and signs in to the Portal with a code by SMS', { timeout: 120_000 }, async (t) => {
+/**
+ * The Portal's login initiation endpoint (OIDC third-party-initiated login):
+ * when careid sends the browser there, the Portal starts its own code flow
+ * (PKCE, state, nonce). Resolves to that flow's { request, redirect } and the
+ * parameters careid sent (iss, login_hint).
+ */
+async function portalInitiatesLogin(page, careid, { loginUri, redirectUri }) {
+  const request = newAuthorizationRequest({
+    discovery: careid.discovery, clientId: 'portal', redirectUri, scope: 'openid profile email careid',
+  });
+  const redirect = await catchRedirect(page, redirectUri);
+  const target = new URL(loginUri);
+  let resolveSent;
+  const sent = new Promise((ok) => (resolveSent = ok));
+  await page.route((url) => url.origin === target.origin && url.pathname === target.pathname, async (route) => {
+    resolveSent(Object.fromEntries(new URL(route.request().url()).searchParams));
+    await route.fulfill({ status: 302, headers: { location: request.url } });
+  });
+  return { flow: { request, redirect }, sent };
+}
+
+test('an invited clinician adds a phone at sign-up and ends signed in at the Portal with a code', { timeout: 120_000 }, async (t) => {
   const tag = randomBytes(4).toString('hex');
+  const portalPort = await freePort();
+  const redirectUri = `http://127.0.0.1:${portalPort}/portal/callback`;
+  const loginUri = `http://127.0.0.1:${portalPort}/portal/login`;
   const clinician = { email: `doc.${tag}@example.com`, givenName: 'Grace', familyName: 'Hopper', password: `ward round ${tag}` };
   await withJourney(
     t,
     {
       name: 'clinician-sms',
       seed: async (careid) => {
-        await careid.addDeployment('heart', 'Heart Failure');
+        await careid.addDeployment('heart', 'Heart Failure', {
+          'terms-version': '3',
+          'terms-url': 'https://care.example/terms',
+          'disclaimer-text': 'Not for emergencies.',
+          'disclaimer-version': '1',
+        });
         await careid.addPublicClient({
           id: 'portal',
           name: 'Clinician Portal',
-          redirectUris: ['http://127.0.0.1/portal/callback'],
+          redirectUris: [redirectUri],
           allowedRoles: ['clinician'],
+          initiateLoginUri: loginUri,
+          requireTerms: true,
         });
-        await careid.invite({ role: 'clinician', deployment: 'heart', email: clinician.email });
+        await careid.invite({ role: 'clinician', deployment: 'heart', email: clinician.email, client: 'portal' });
       },
     },
     async ({ careid, page }) => {
       const invitation = await careid.waitForEmail({ to: clinician.email, subject: /invited you/ });
+      assert.match(invitation.text, /Clinician Portal/, 'the invitation names where it leads');
+      const portal = await portalInitiatesLogin(page, careid, { loginUri, redirectUri });
       await signUpFromInvitation(page, { link: careid.linkIn(invitation), ...clinician });
 
       // Straight on to "Add your mobile number", then "2 Step Verification".
@@ -52,16 +89,26 @@ test('an invited clinician adds a phone at sign-up and signs in to the Portal wi
       await screenshot(page, 'clinician-code');
       await enterCode(page, careid);
 
-      // Ten recovery codes, once; then the account page.
+      // Ten recovery codes, once; then on to the Portal, signed in: careid
+      // sends the browser to its initiate_login_uri, the Portal's own request
+      // comes back with a code, and no terms page comes in between.
       await page.locator('#recovery-codes').waitFor();
       assert.equal(await page.locator('#recovery-codes li').count(), 10);
       await screenshot(page, 'clinician-recovery-codes');
       await page.click('#recovery-continue');
-      await page.locator('#account-email').waitFor();
+      const sent = await portal.sent;
+      assert.equal(sent.iss, careid.issuer, 'careid names itself to the Portal');
+      assert.equal(sent.login_hint, clinician.email);
+      const atPortal = await finishAtApp(careid, portal.flow);
+      assert.equal(atPortal.idToken.email, clinician.email);
+      assert.equal(atPortal.idToken.acr, 'urn:careid:acr:mfa');
+      await page.locator('#app-callback').waitFor();
+      await screenshot(page, 'clinician-at-portal');
+
+      await openAccount(page, careid);
       assert.match(await page.textContent('#two-step-status'), /On · codes go to \+44 ••• 56/);
 
       await signOut(page, careid);
-      const redirectUri = `http://127.0.0.1:${await freePort()}/portal/callback`;
       const flow = await startAppSignIn(page, careid, { clientId: 'portal', redirectUri });
       await signInWithPassword(page, clinician);
       await enterCode(page, careid);

@@ -2,17 +2,16 @@
 //! transaction and/or browser session that asked for it, lives five minutes,
 //! and is taken (read and deleted in one step) by the answer that uses it.
 
-use std::time::Duration;
-
 use serde::{Deserialize, Serialize};
 use webauthn_rs::prelude::{DiscoverableAuthentication, PasskeyAuthentication, PasskeyRegistration};
 
 use super::PasskeyError;
 use crate::AppState;
 use crate::crypto::random;
+use crate::ephemeral::records::{self, Record};
 
 /// How long a challenge can be answered.
-pub const LIFETIME_SECS: i64 = 300;
+pub const LIFETIME_SECS: i64 = records::PASSKEY_CEREMONY_SECS;
 
 /// What a challenge belongs to; the answer must come from the same place.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -41,8 +40,10 @@ struct Ceremony {
     pending: Pending,
 }
 
-fn key(id: &str) -> String {
-    format!("webauthn:{}", random::digest(id))
+impl Record for Ceremony {
+    fn expires_at(&self, _state: &AppState) -> Option<i64> {
+        Some(self.created_at + LIFETIME_SECS)
+    }
 }
 
 /// Stores `pending` under a new random id, which the browser echoes with its answer.
@@ -53,8 +54,7 @@ pub(super) async fn put(
 ) -> Result<String, PasskeyError> {
     let id = random::token(24);
     let ceremony = Ceremony { binding, created_at: state.clock.now(), pending };
-    let bytes = serde_json::to_vec(&ceremony).map_err(|e| PasskeyError::Internal(e.to_string()))?;
-    state.ephemeral.put(&key(&id), &bytes, Duration::from_secs(LIFETIME_SECS as u64)).await?;
+    records::PASSKEY_CEREMONY.put(state, &id, &ceremony).await?;
     Ok(id)
 }
 
@@ -63,10 +63,8 @@ pub(super) async fn take(state: &AppState, id: &str, binding: &Binding) -> Resul
     if id.is_empty() || id.len() > 64 {
         return Err(PasskeyError::Expired);
     }
-    let bytes = state.ephemeral.take(&key(id)).await?.ok_or(PasskeyError::Expired)?;
-    let ceremony: Ceremony = serde_json::from_slice(&bytes).map_err(|_| PasskeyError::Expired)?;
-    let live = ceremony.created_at + LIFETIME_SECS > state.clock.now();
-    if !live || ceremony.binding != *binding {
+    let ceremony: Ceremony = records::PASSKEY_CEREMONY.take(state, id).await?.ok_or(PasskeyError::Expired)?;
+    if ceremony.binding != *binding {
         return Err(PasskeyError::Expired);
     }
     Ok(ceremony.pending)

@@ -12,11 +12,13 @@ pub struct PasskeyConfig {
     pub rp_id: Option<String>,
     /// Web origins whose passkey calls are accepted; unset: the issuer's origin.
     /// When set it must include the issuer's origin, where careid's own pages run.
+    #[serde(default, deserialize_with = "crate::serde_lists::comma_list")]
     pub origins: Vec<String>,
     /// The name authenticators show beside the account; unset: the relying-party id.
     pub rp_name: Option<String>,
     /// iOS apps (`TEAMID.bundle.id`) listed under `webcredentials` in
     /// `/.well-known/apple-app-site-association`.
+    #[serde(default, deserialize_with = "crate::serde_lists::comma_list")]
     pub apple_app_ids: Vec<String>,
     /// Android apps listed in `/.well-known/assetlinks.json`; their signing
     /// certificates also become allowed origins (`android:apk-key-hash:…`).

@@ -3,6 +3,7 @@
 //! known person), the stored credentials' counters, and the audit of each.
 
 pub mod app_links;
+mod audit_trail;
 pub mod ceremony;
 pub mod config;
 
@@ -20,10 +21,11 @@ use ceremony::Pending;
 pub use config::{AndroidApp, PasskeyConfig, RelyingParty};
 
 use crate::AppState;
-use crate::accounts::User;
 use crate::audit::{self, Event, Origin};
 use crate::ephemeral::EphemeralError;
+use crate::people::User;
 use crate::store::{StoreError, StoredPasskey};
+use audit_trail::{record_failure, used};
 
 /// The longest name a person may give a passkey.
 pub const MAX_NAME_CHARS: usize = 60;
@@ -154,34 +156,7 @@ pub async fn finish_registration(
     name: &str,
     origin: &Origin,
 ) -> Result<StoredPasskey, PasskeyError> {
-    let outcome = async {
-        let webauthn = webauthn(state)?;
-        let registration = match ceremony::take(state, &reply.ceremony, binding).await? {
-            Pending::Register { user_id, state } if user_id == user.id => state,
-            _ => return Err(PasskeyError::Expired),
-        };
-        let credential: RegisterPublicKeyCredential = answer(&reply.credential)?;
-        let passkey = webauthn
-            .finish_passkey_registration(&credential, &registration)
-            .map_err(|e| rejected(Some(&user.id), e))?;
-        let now = state.clock.now();
-        let count = state.store.passkey_count(&user.id).await?;
-        let stored = StoredPasskey {
-            id: Uuid::now_v7().to_string(),
-            user_id: user.id.clone(),
-            credential_id: b64(passkey.cred_id()),
-            name: clean_name(name).unwrap_or_else(|| format!("Passkey {}", count + 1)),
-            passkey: serde_json::to_string(&passkey).map_err(|e| PasskeyError::Internal(e.to_string()))?,
-            sign_count: 0,
-            created_at: now,
-            last_used_at: None,
-        };
-        if !state.store.insert_passkey(&stored).await? {
-            return Err(PasskeyError::AlreadyRegistered);
-        }
-        Ok(stored)
-    };
-    let result = outcome.await;
+    let result = register(state, user, binding, reply, name).await;
     match &result {
         Ok(stored) => {
             let detail = json!({ "passkey": stored.id, "name": stored.name });
@@ -192,12 +167,47 @@ pub async fn finish_registration(
                 ..Event::new("passkey.registered")
             };
             audit::record(state, event, origin).await;
-            let what = format!("A passkey named \"{}\" was added to your account.", stored.name);
-            crate::notify::sign_in_changed::tell(state, user, &what).await;
+            let name = crate::i18n::Arg::Text(stored.name.clone());
+            crate::notify::sign_in_changed::tell(state, user, "changed-passkey-added", &[("name", name)])
+                .await;
         }
         Err(e) => record_failure(state, e, Some(&user.id), "register", origin).await,
     }
     result
+}
+
+async fn register(
+    state: &AppState,
+    user: &User,
+    binding: &Binding,
+    reply: &Answer,
+    name: &str,
+) -> Result<StoredPasskey, PasskeyError> {
+    let webauthn = webauthn(state)?;
+    let registration = match ceremony::take(state, &reply.ceremony, binding).await? {
+        Pending::Register { user_id, state } if user_id == user.id => state,
+        _ => return Err(PasskeyError::Expired),
+    };
+    let credential: RegisterPublicKeyCredential = answer(&reply.credential)?;
+    let passkey = webauthn
+        .finish_passkey_registration(&credential, &registration)
+        .map_err(|e| rejected(Some(&user.id), e))?;
+    let now = state.clock.now();
+    let count = state.store.passkey_count(&user.id).await?;
+    let stored = StoredPasskey {
+        id: Uuid::now_v7().to_string(),
+        user_id: user.id.clone(),
+        credential_id: b64(passkey.cred_id()),
+        name: clean_name(name).unwrap_or_else(|| format!("Passkey {}", count + 1)),
+        passkey: serde_json::to_string(&passkey).map_err(|e| PasskeyError::Internal(e.to_string()))?,
+        sign_count: 0,
+        created_at: now,
+        last_used_at: None,
+    };
+    if !state.store.insert_passkey(&stored).await? {
+        return Err(PasskeyError::AlreadyRegistered);
+    }
+    Ok(stored)
 }
 
 /// Options to sign in with whichever passkey the person picks (no username first).
@@ -217,38 +227,46 @@ pub async fn finish_sign_in(
     origin: &Origin,
 ) -> Result<String, PasskeyError> {
     let mut known_user = None;
-    let outcome = async {
-        let webauthn = webauthn(state)?;
-        let Pending::SignIn(authentication) = ceremony::take(state, &reply.ceremony, binding).await? else {
-            return Err(PasskeyError::Expired);
-        };
-        let credential: PublicKeyCredential = answer(&reply.credential)?;
-        let (handle, credential_id) =
-            webauthn.identify_discoverable_authentication(&credential).map_err(|e| rejected(None, e))?;
-        let stored = state
-            .store
-            .passkey_by_credential_id(&b64(credential_id))
-            .await?
-            .ok_or(PasskeyError::UnknownCredential)?;
-        known_user = Some(stored.user_id.clone());
-        // The handle the authenticator keeps must name the credential's own account.
-        if user_handle(&stored.user_id)? != handle {
-            return Err(PasskeyError::Rejected {
-                user_id: Some(stored.user_id.clone()),
-                reason: "user handle does not match the credential's account".into(),
-            });
-        }
-        let passkey = parse_passkey(&stored)?;
-        let result = webauthn.finish_discoverable_authentication_v2(&credential, authentication, &passkey);
-        record_use(state, &stored, passkey, result).await?;
-        Ok(stored)
-    };
-    let result = outcome.await;
+    let result = identify(state, binding, reply, &mut known_user).await;
     match &result {
         Ok(stored) => used(state, stored, "sign_in", origin).await,
         Err(e) => record_failure(state, e, known_user.as_deref(), "sign_in", origin).await,
     }
     result.map(|stored| stored.user_id)
+}
+
+/// The stored passkey a usernameless assertion verifies with; `known_user`
+/// learns whose it is as soon as that is known (for the audit of a failure).
+async fn identify(
+    state: &AppState,
+    binding: &Binding,
+    reply: &Answer,
+    known_user: &mut Option<String>,
+) -> Result<StoredPasskey, PasskeyError> {
+    let webauthn = webauthn(state)?;
+    let Pending::SignIn(authentication) = ceremony::take(state, &reply.ceremony, binding).await? else {
+        return Err(PasskeyError::Expired);
+    };
+    let credential: PublicKeyCredential = answer(&reply.credential)?;
+    let (handle, credential_id) =
+        webauthn.identify_discoverable_authentication(&credential).map_err(|e| rejected(None, e))?;
+    let stored = state
+        .store
+        .passkey_by_credential_id(&b64(credential_id))
+        .await?
+        .ok_or(PasskeyError::UnknownCredential)?;
+    *known_user = Some(stored.user_id.clone());
+    // The handle the authenticator keeps must name the credential's own account.
+    if user_handle(&stored.user_id)? != handle {
+        return Err(PasskeyError::Rejected {
+            user_id: Some(stored.user_id.clone()),
+            reason: "user handle does not match the credential's account".into(),
+        });
+    }
+    let passkey = parse_passkey(&stored)?;
+    let result = webauthn.finish_discoverable_authentication_v2(&credential, authentication, &passkey);
+    record_use(state, &stored, passkey, result).await?;
+    Ok(stored)
 }
 
 /// Options for `user` to confirm with one of their passkeys (second factor or step-up).
@@ -279,30 +297,37 @@ pub async fn finish_confirmation(
     reply: &Answer,
     origin: &Origin,
 ) -> Result<(), PasskeyError> {
-    let outcome = async {
-        let webauthn = webauthn(state)?;
-        let authentication = match ceremony::take(state, &reply.ceremony, binding).await? {
-            Pending::Confirm { user_id, state } if user_id == user.id => state,
-            _ => return Err(PasskeyError::Expired),
-        };
-        let credential: PublicKeyCredential = answer(&reply.credential)?;
-        let stored = state
-            .store
-            .passkey_by_credential_id(&b64(credential.get_credential_id()))
-            .await?
-            .filter(|p| p.user_id == user.id)
-            .ok_or(PasskeyError::UnknownCredential)?;
-        let passkey = parse_passkey(&stored)?;
-        let result = webauthn.finish_passkey_authentication(&credential, &authentication);
-        record_use(state, &stored, passkey, result).await?;
-        Ok(stored)
-    };
-    let result = outcome.await;
+    let result = confirm(state, user, binding, reply).await;
     match &result {
         Ok(stored) => used(state, stored, "second_factor", origin).await,
         Err(e) => record_failure(state, e, Some(&user.id), "second_factor", origin).await,
     }
     result.map(drop)
+}
+
+/// The stored passkey of `user` their assertion verifies with.
+async fn confirm(
+    state: &AppState,
+    user: &User,
+    binding: &Binding,
+    reply: &Answer,
+) -> Result<StoredPasskey, PasskeyError> {
+    let webauthn = webauthn(state)?;
+    let authentication = match ceremony::take(state, &reply.ceremony, binding).await? {
+        Pending::Confirm { user_id, state } if user_id == user.id => state,
+        _ => return Err(PasskeyError::Expired),
+    };
+    let credential: PublicKeyCredential = answer(&reply.credential)?;
+    let stored = state
+        .store
+        .passkey_by_credential_id(&b64(credential.get_credential_id()))
+        .await?
+        .filter(|p| p.user_id == user.id)
+        .ok_or(PasskeyError::UnknownCredential)?;
+    let passkey = parse_passkey(&stored)?;
+    let result = webauthn.finish_passkey_authentication(&credential, &authentication);
+    record_use(state, &stored, passkey, result).await?;
+    Ok(stored)
 }
 
 /// Checks the verification's outcome and stores the credential's new counter.
@@ -333,50 +358,6 @@ async fn record_use(
 
 fn rejected(user_id: Option<&str>, e: WebauthnError) -> PasskeyError {
     PasskeyError::Rejected { user_id: user_id.map(str::to_owned), reason: e.to_string() }
-}
-
-async fn used(state: &AppState, stored: &StoredPasskey, purpose: &str, origin: &Origin) {
-    let event = Event {
-        subject: Some(&stored.user_id),
-        detail: Some(json!({ "passkey": stored.id, "purpose": purpose })),
-        ..Event::new("passkey.used")
-    };
-    audit::record(state, event, origin).await;
-}
-
-async fn record_failure(
-    state: &AppState,
-    e: &PasskeyError,
-    user_id: Option<&str>,
-    purpose: &str,
-    origin: &Origin,
-) {
-    let (kind, detail) = match e {
-        PasskeyError::CounterRegression { passkey_id, .. } => {
-            ("passkey.counter_regression", json!({ "passkey": passkey_id, "purpose": purpose }))
-        }
-        PasskeyError::Rejected { reason, .. } => {
-            ("passkey.failed", json!({ "reason": reason, "purpose": purpose }))
-        }
-        PasskeyError::Expired => {
-            ("passkey.failed", json!({ "reason": "expired or reused challenge", "purpose": purpose }))
-        }
-        PasskeyError::UnknownCredential => {
-            ("passkey.failed", json!({ "reason": "unknown credential", "purpose": purpose }))
-        }
-        PasskeyError::AlreadyRegistered => {
-            ("passkey.failed", json!({ "reason": "credential already registered", "purpose": purpose }))
-        }
-        PasskeyError::Malformed(_) => {
-            ("passkey.failed", json!({ "reason": "malformed response", "purpose": purpose }))
-        }
-        PasskeyError::Unavailable
-        | PasskeyError::Internal(_)
-        | PasskeyError::Store(_)
-        | PasskeyError::Ephemeral(_) => return,
-    };
-    let event = Event { subject: user_id, detail: Some(detail), ..Event::new(kind) };
-    audit::record(state, event, origin).await;
 }
 
 /// A name as typed: trimmed, without control characters, at most [`MAX_NAME_CHARS`].

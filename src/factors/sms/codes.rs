@@ -4,7 +4,6 @@
 //! against SMS pumping.
 
 use std::net::IpAddr;
-use std::time::Duration;
 
 use rand::Rng;
 use serde::{Deserialize, Serialize};
@@ -12,19 +11,20 @@ use serde_json::json;
 
 use super::code_message;
 use crate::AppState;
-use crate::accounts::User;
 use crate::audit::{self, Event, Origin};
 use crate::crypto::random;
 use crate::ephemeral::EphemeralError;
+use crate::ephemeral::records::{self, Record};
 use crate::factors::phone::PhoneNumber;
+use crate::i18n::{self, Arg, Source};
+use crate::limits::{self, Limit};
+use crate::people::User;
 use crate::store::StoreError;
 use crate::web::pages::PageError;
 
-pub const LIFETIME_SECS: i64 = 300;
+pub const LIFETIME_SECS: i64 = records::SMS_CODE_SECS;
 pub const RESEND_AFTER_SECS: i64 = 30;
 pub const MAX_WRONG: u64 = 5;
-const HOUR: Duration = Duration::from_secs(3600);
-const DAY: Duration = Duration::from_secs(86_400);
 
 #[derive(Serialize, Deserialize)]
 struct Stored {
@@ -33,6 +33,10 @@ struct Stored {
     user_id: String,
     phone: String,
     sent_at: i64,
+    /// Voided by wrong tries: kept until it expires so that the wait before
+    /// a new code still counts from when this one was sent.
+    #[serde(default)]
+    void: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -41,8 +45,9 @@ pub enum CodeError {
     TooSoon { retry_after: i64 },
     #[error("limit reached")]
     Limited { retry_after: i64 },
+    /// Locked until `until` (Unix seconds), `retry_after` seconds from now.
     #[error("locked")]
-    Locked { retry_after: i64 },
+    Locked { retry_after: i64, until: i64 },
     #[error("wrong code")]
     Wrong { remaining: u64 },
     /// Expired, used, voided by wrong tries, or never sent: one answer for all.
@@ -60,31 +65,24 @@ impl From<CodeError> for PageError {
     fn from(e: CodeError) -> Self {
         let wait =
             |retry_after: i64, message: String| PageError { message, ..PageError::too_many(retry_after) };
+        let minutes = |secs: i64| ("minutes", Arg::Number((secs + 59) / 60));
         match e {
-            CodeError::TooSoon { retry_after } => wait(
-                retry_after,
-                format!("A code was just sent. You can ask for another in {retry_after} seconds."),
-            ),
-            CodeError::Limited { retry_after } => wait(
-                retry_after,
-                format!(
-                    "Too many codes were asked for. Please try again in {} minutes.",
-                    (retry_after + 59) / 60
-                ),
-            ),
-            CodeError::Locked { retry_after } => wait(
-                retry_after,
-                format!(
-                    "Too many wrong codes. Two-step verification is locked for {} minutes.",
-                    (retry_after + 59) / 60
-                ),
-            ),
-            CodeError::Wrong { .. } | CodeError::NoCode => PageError::bad_request(
-                "This code can no longer be used. Please go back and ask for a new one.",
-            ),
+            CodeError::TooSoon { retry_after } => {
+                wait(retry_after, i18n::text_with("sms-too-soon", &[("seconds", Arg::Number(retry_after))]))
+            }
+            CodeError::Limited { retry_after } => {
+                wait(retry_after, i18n::text_with("sms-limited", &[minutes(retry_after)]))
+            }
+            CodeError::Locked { retry_after, until } => {
+                let until = i18n::datetime(i18n::current(), until);
+                wait(retry_after, i18n::text_with("sms-locked-until", &[("until", until.into())]))
+            }
+            CodeError::Wrong { .. } | CodeError::NoCode => {
+                PageError::bad_request(i18n::text("sms-code-void"))
+            }
             CodeError::Delivery => PageError {
-                title: "The text message could not be sent",
-                message: "Please go back and try again in a moment.".into(),
+                title: i18n::text("sms-not-sent-title"),
+                message: i18n::text("sms-not-sent-message"),
                 ..PageError::unavailable()
             },
             CodeError::Store(e) => e.into(),
@@ -93,12 +91,10 @@ impl From<CodeError> for PageError {
     }
 }
 
-fn key(challenge: &str) -> String {
-    format!("sms:code:{}", random::digest(challenge))
-}
-
-fn wrong_key(challenge: &str) -> String {
-    format!("sms:wrong:{}", random::digest(challenge))
+impl Record for Stored {
+    fn expires_at(&self, _state: &AppState) -> Option<i64> {
+        Some(self.sent_at + LIFETIME_SECS)
+    }
 }
 
 fn hash(challenge: &str, code: &str) -> String {
@@ -109,14 +105,14 @@ fn hash(challenge: &str, code: &str) -> String {
 pub fn check_lock(state: &AppState, user: &User) -> Result<(), CodeError> {
     let now = state.clock.now();
     match user.sms_locked_until {
-        Some(until) if until > now => Err(CodeError::Locked { retry_after: until - now }),
+        Some(until) if until > now => Err(CodeError::Locked { retry_after: until - now, until }),
         _ => Ok(()),
     }
 }
 
 /// Whether a code for `challenge` is waiting to be entered.
 pub async fn pending(state: &AppState, challenge: &str) -> Result<bool, EphemeralError> {
-    Ok(state.ephemeral.get(&key(challenge)).await?.is_some())
+    Ok(records::SMS_CODE.load::<Stored>(state, challenge).await?.is_some_and(|s| !s.void))
 }
 
 /// Sends a new code for `challenge` to `phone`, replacing any earlier one.
@@ -130,28 +126,26 @@ pub async fn send(
 ) -> Result<(), CodeError> {
     check_lock(state, user)?;
     let now = state.clock.now();
-    if let Some(bytes) = state.ephemeral.get(&key(challenge)).await?
-        && let Ok(old) = serde_json::from_slice::<Stored>(&bytes)
+    if let Some(old) = records::SMS_CODE.load::<Stored>(state, challenge).await?
         && now - old.sent_at < RESEND_AFTER_SECS
     {
         return Err(CodeError::TooSoon { retry_after: RESEND_AFTER_SECS - (now - old.sent_at) });
     }
-    let limits = &state.config.sms;
     let windows = [
-        (format!("rl:sms:acct:{}", user.id), HOUR, limits.per_account_per_hour),
-        (format!("rl:sms:num:{}", random::digest(phone.e164())), HOUR, limits.per_number_per_hour),
-        (format!("rl:sms:ip:{ip}"), HOUR, limits.per_ip_per_hour),
-        (format!("rl:sms:cc:{}", phone.country_code()), DAY, limits.per_country_per_day),
+        (Limit::SmsPerAccount, user.id.to_string()),
+        (Limit::SmsPerNumber, phone.e164().to_string()),
+        (Limit::SmsPerIp, ip.to_string()),
+        (Limit::SmsPerCountry, phone.country_code().to_string()),
     ];
-    for (name, window, limit) in windows {
-        if state.ephemeral.incr_in_window(&name, window).await? > limit {
+    for (limit, subject) in windows {
+        if let Err(limited) = limits::check(state, limit, subject).await? {
             let event = Event {
                 subject: Some(&user.id),
-                detail: Some(json!({ "limit": name.split(':').nth(2), "to": phone.masked() })),
+                detail: Some(json!({ "limit": limit.per(), "to": phone.masked() })),
                 ..Event::new("sms.limited")
             };
             audit::record(state, event, origin).await;
-            return Err(CodeError::Limited { retry_after: window.as_secs() as i64 });
+            return Err(CodeError::Limited { retry_after: limited.retry_after });
         }
     }
     let code = format!("{:06}", rand::rngs::OsRng.gen_range(0..1_000_000u32));
@@ -160,12 +154,14 @@ pub async fn send(
         user_id: user.id.clone(),
         phone: phone.e164().to_string(),
         sent_at: now,
+        void: false,
     };
-    let bytes = serde_json::to_vec(&stored).expect("serialising a code record");
-    state.ephemeral.put(&key(challenge), &bytes, Duration::from_secs(LIFETIME_SECS as u64)).await?;
-    state.ephemeral.delete(&wrong_key(challenge)).await?;
+    records::SMS_CODE.put(state, challenge, &stored).await?;
+    records::SMS_WRONG_TRIES.delete(state, challenge).await?;
     let host = state.config.issuer.host_str().unwrap_or("localhost");
-    let sent = state.sms.send(&state.http, phone, &code_message(host, &code), now).await;
+    // The person's saved language, else the language of the page they are on.
+    let lang = i18n::negotiation::current().offer(Source::Person, user.lang()).lang;
+    let sent = state.sms.send(&state.http, phone, &code_message(lang, host, &code), now).await;
     let event = Event {
         subject: Some(&user.id),
         detail: Some(json!({ "to": phone.masked(), "delivered": sent.is_ok() })),
@@ -175,7 +171,7 @@ pub async fn send(
     if let Err(e) = sent {
         tracing::warn!(error = %e, "SMS code not delivered");
         // The code was never received, so it must not count against a resend.
-        state.ephemeral.delete(&key(challenge)).await?;
+        records::SMS_CODE.delete(state, challenge).await?;
         return Err(CodeError::Delivery);
     }
     Ok(())
@@ -192,27 +188,25 @@ pub async fn verify(
     origin: &Origin,
 ) -> Result<(), CodeError> {
     check_lock(state, user)?;
-    let now = state.clock.now();
-    let Some(bytes) = state.ephemeral.get(&key(challenge)).await? else { return Err(CodeError::NoCode) };
-    let Ok(stored) = serde_json::from_slice::<Stored>(&bytes) else { return Err(CodeError::NoCode) };
-    if stored.user_id != user.id || stored.phone != phone || now - stored.sent_at >= LIFETIME_SECS {
+    let Some(stored) = records::SMS_CODE.load::<Stored>(state, challenge).await? else {
+        return Err(CodeError::NoCode);
+    };
+    if stored.void || stored.user_id != user.id || stored.phone != phone {
         return Err(CodeError::NoCode);
     }
     let input: String = input.chars().filter(|c| !c.is_whitespace()).take(16).collect();
     if random::same(&hash(challenge, &input), &stored.hash) {
-        if state.ephemeral.take(&key(challenge)).await?.is_none() {
+        if records::SMS_CODE.take::<Stored>(state, challenge).await?.is_none() {
             return Err(CodeError::NoCode);
         }
         state.store.clear_sms_failures(&user.id).await?;
         return Ok(());
     }
-    let wrong = state
-        .ephemeral
-        .incr_in_window(&wrong_key(challenge), Duration::from_secs(LIFETIME_SECS as u64))
-        .await?;
+    let wrong = records::SMS_WRONG_TRIES.incr(state, challenge).await?;
     let voided = wrong >= MAX_WRONG;
     if voided {
-        state.ephemeral.delete(&key(challenge)).await?;
+        let void = Stored { void: true, hash: String::new(), ..stored };
+        records::SMS_CODE.put(state, challenge, &void).await?;
     }
     let detail = json!({ "wrong_for_this_code": wrong, "voided": voided });
     count_failure(state, user, "sms", detail, origin).await?;
@@ -245,7 +239,7 @@ pub async fn count_failure(
     let event = Event { subject: Some(&user.id), detail: Some(detail), ..Event::new(kind) };
     audit::record(state, event, origin).await;
     if locked {
-        return Err(CodeError::Locked { retry_after: limits.lock_secs });
+        return Err(CodeError::Locked { retry_after: limits.lock_secs, until: lock_until });
     }
     Ok(())
 }

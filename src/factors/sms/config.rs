@@ -74,10 +74,12 @@ pub enum ProviderConfig {
     },
 }
 
+#[allow(clippy::expect_used, reason = "a constant URL")]
 fn twilio_base() -> Url {
     Url::parse("https://api.twilio.com").expect("static URL")
 }
 
+#[allow(clippy::expect_used, reason = "a constant URL")]
 fn vonage_base() -> Url {
     Url::parse("https://rest.nexmo.com").expect("static URL")
 }

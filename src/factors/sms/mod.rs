@@ -13,11 +13,14 @@ use std::path::Path;
 pub use config::{ProviderConfig, SmsConfig};
 
 use crate::factors::phone::PhoneNumber;
+use crate::i18n::{Arg, Lang};
+use crate::outbound::Http;
 
 /// The text of a code message. The last line is the origin-bound format
 /// (`@host #code`) that browsers and phones read to offer the code for this site only.
-pub fn code_message(issuer_host: &str, code: &str) -> String {
-    format!("Your careid verification code is {code}. It expires in 5 minutes.\n\n@{issuer_host} #{code}")
+pub fn code_message(lang: Lang, issuer_host: &str, code: &str) -> String {
+    let text = crate::i18n::t_with(lang, "sms-code-text", &[("code", Arg::Text(code.to_string()))]);
+    format!("{text}\n\n@{issuer_host} #{code}")
 }
 
 /// Why a provider did not take a message; never contains the text.
@@ -75,13 +78,7 @@ impl Sender {
         }
     }
 
-    async fn send(
-        &self,
-        http: &reqwest::Client,
-        to: &PhoneNumber,
-        text: &str,
-        now: i64,
-    ) -> Result<(), SendError> {
+    async fn send(&self, http: &Http, to: &PhoneNumber, text: &str, now: i64) -> Result<(), SendError> {
         match self {
             Sender::Outbox(o) => o.send(to, text, now).await,
             Sender::Twilio(t) => t.send(http, to, text).await,
@@ -91,6 +88,7 @@ impl Sender {
     }
 }
 
+#[allow(clippy::expect_used, reason = "a constant URL")]
 fn sns_endpoint(region: &str) -> url::Url {
     url::Url::parse(&format!("https://sns.{region}.amazonaws.com/"))
         .unwrap_or_else(|_| url::Url::parse("https://sns.us-east-1.amazonaws.com/").expect("static URL"))
@@ -112,13 +110,7 @@ impl Delivery {
     }
 
     /// Sends `text` through the provider, then the fallback if the provider fails.
-    pub async fn send(
-        &self,
-        http: &reqwest::Client,
-        to: &PhoneNumber,
-        text: &str,
-        now: i64,
-    ) -> Result<(), SendError> {
+    pub async fn send(&self, http: &Http, to: &PhoneNumber, text: &str, now: i64) -> Result<(), SendError> {
         let first = match self.primary.send(http, to, text, now).await {
             Ok(()) => return Ok(()),
             Err(e) => e,
@@ -135,7 +127,7 @@ mod tests {
 
     #[test]
     fn the_last_line_binds_the_code_to_the_issuer() {
-        let text = code_message("id.example.com", "123456");
+        let text = code_message(Lang::En, "id.example.com", "123456");
         assert_eq!(text.lines().last(), Some("@id.example.com #123456"));
     }
 }

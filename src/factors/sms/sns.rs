@@ -1,12 +1,13 @@
 //! Amazon SNS `Publish` to a phone number: a form POST to the regional
 //! endpoint signed with AWS Signature Version 4, answered in XML.
 
-use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 use url::Url;
 
 use super::SendError;
+use crate::crypto::mac::hmac_sha256;
 use crate::factors::phone::PhoneNumber;
+use crate::outbound::Http;
 use crate::secret::Secret;
 
 const CONTENT_TYPE: &str = "application/x-www-form-urlencoded; charset=utf-8";
@@ -31,9 +32,7 @@ pub struct Signable<'a> {
 }
 
 fn hmac(key: &[u8], data: &str) -> Vec<u8> {
-    let mut mac = Hmac::<Sha256>::new_from_slice(key).expect("HMAC takes any key length");
-    mac.update(data.as_bytes());
-    mac.finalize().into_bytes().to_vec()
+    hmac_sha256(key, data.as_bytes()).to_vec()
 }
 
 /// The `Authorization` header value for `r`.
@@ -85,13 +84,7 @@ fn xml_field<'a>(xml: &'a str, tag: &str) -> Option<&'a str> {
 }
 
 impl Sns {
-    pub async fn send(
-        &self,
-        http: &reqwest::Client,
-        to: &PhoneNumber,
-        text: &str,
-        now: i64,
-    ) -> Result<(), SendError> {
+    pub async fn send(&self, http: &Http, to: &PhoneNumber, text: &str, now: i64) -> Result<(), SendError> {
         let fail = |reason: String| SendError { provider: "sns", reason };
         let body = url::form_urlencoded::Serializer::new(String::new())
             .append_pair("Action", "Publish")
@@ -126,7 +119,7 @@ impl Sns {
             .body(body)
             .send()
             .await
-            .map_err(|e| fail(format!("request failed: {}", e.without_url())))?;
+            .map_err(|e| fail(format!("request failed: {e}")))?;
         let status = response.status();
         let xml = response.text().await.unwrap_or_default();
         if status.is_success() && xml_field(&xml, "MessageId").is_some() {

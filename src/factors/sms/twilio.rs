@@ -6,6 +6,7 @@ use url::Url;
 
 use super::SendError;
 use crate::factors::phone::PhoneNumber;
+use crate::outbound::Http;
 use crate::secret::Secret;
 
 pub struct Twilio {
@@ -23,7 +24,7 @@ struct TwilioError {
 }
 
 impl Twilio {
-    pub async fn send(&self, http: &reqwest::Client, to: &PhoneNumber, text: &str) -> Result<(), SendError> {
+    pub async fn send(&self, http: &Http, to: &PhoneNumber, text: &str) -> Result<(), SendError> {
         let fail = |reason: String| SendError { provider: "twilio", reason };
         let url = format!(
             "{}/2010-04-01/Accounts/{}/Messages.json",
@@ -36,7 +37,7 @@ impl Twilio {
             .form(&[("To", to.e164()), ("From", self.from.as_str()), ("Body", text)])
             .send()
             .await
-            .map_err(|e| fail(format!("request failed: {}", e.without_url())))?;
+            .map_err(|e| fail(format!("request failed: {e}")))?;
         let status = response.status();
         if status == reqwest::StatusCode::CREATED {
             return Ok(());

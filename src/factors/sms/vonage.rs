@@ -6,6 +6,7 @@ use url::Url;
 
 use super::SendError;
 use crate::factors::phone::PhoneNumber;
+use crate::outbound::Http;
 use crate::secret::Secret;
 
 pub struct Vonage {
@@ -28,7 +29,7 @@ struct Part {
 }
 
 impl Vonage {
-    pub async fn send(&self, http: &reqwest::Client, to: &PhoneNumber, text: &str) -> Result<(), SendError> {
+    pub async fn send(&self, http: &Http, to: &PhoneNumber, text: &str) -> Result<(), SendError> {
         let fail = |reason: String| SendError { provider: "vonage", reason };
         let url = format!("{}/sms/json", self.base.as_str().trim_end_matches('/'));
         // Vonage wants the number without the leading `+`.
@@ -40,12 +41,8 @@ impl Vonage {
             ("to", to),
             ("text", text),
         ];
-        let response = http
-            .post(url)
-            .form(&form)
-            .send()
-            .await
-            .map_err(|e| fail(format!("request failed: {}", e.without_url())))?;
+        let response =
+            http.post(url).form(&form).send().await.map_err(|e| fail(format!("request failed: {e}")))?;
         let status = response.status();
         if !status.is_success() {
             return Err(fail(format!("HTTP {status}")));

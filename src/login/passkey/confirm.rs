@@ -1,72 +1,63 @@
 //! A passkey after the password: the second step for someone who has one, and
-//! the step-up a phishing-resistant requirement asks for. The session then
+//! the step-up a phishing-resistant requirement asks for. The sign-in then
 //! holds the phishing-resistant level, which also counts as two factors.
 
 use axum::Json;
-use axum::extract::{Query, State};
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::Response;
-use serde_json::{Value, json};
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use serde_json::Value;
 
-use super::{TxAnswer, TxBody, onwards, signed_in, take, transaction_for};
+use super::{Answered, Challenge};
 use crate::AppState;
 use crate::audit::Origin;
 use crate::factors::passkeys::{self, Binding};
-use crate::login::{acr, policy, session, transaction};
-use crate::oidc::authorize::TxQuery;
-use crate::web::client_ip::ClientIp;
-use crate::web::json_api::{JsonBody, JsonError};
+use crate::login::form::{SignInJson, SignInPage, signing_in};
+use crate::login::{acr, policy, second_step, steps};
+use crate::web::json_api::JsonError;
 use crate::web::pages::PageError;
 
-/// GET /login/passkey/confirm: the page with "Use your passkey".
-pub async fn show(State(state): State<AppState>, headers: HeaderMap, Query(q): Query<TxQuery>) -> Response {
-    let page = async {
-        let tx = transaction::load(&state, &q.tx).await?.ok_or_else(PageError::expired)?;
-        let current = session::current(&state, &headers).await?.ok_or_else(PageError::expired)?;
-        let user = state.store.user_by_id(&current.session.user_id).await?.ok_or_else(PageError::expired)?;
-        let client = state.store.client(&tx.request.reply.client_id).await?.ok_or_else(PageError::expired)?;
-        // A code by text message reaches two factors, not the phishing-resistant level:
-        // offer it only where two factors are what is asked.
-        let needed = policy::check(&state, &client, &tx.request, &user, &current.session).await?;
-        let sms_too = matches!(needed, policy::Needed::SecondFactor);
-        Ok::<_, PageError>(state.templates.page(
-            StatusCode::OK,
-            "passkey_confirm.html",
-            json!({ "tx": tx.id, "csrf": tx.csrf, "sms_too": sms_too }),
-        ))
-    };
-    page.await.unwrap_or_else(|p| p.render(&state))
+#[derive(Serialize)]
+struct ConfirmView<'a> {
+    tx: &'a str,
+    csrf: &'a str,
+    sms_too: bool,
 }
 
-/// POST /login/passkey/confirm/options: a challenge for the signed-in person's passkeys.
+/// GET /login/passkey/confirm: the page with "Use your passkey".
+pub async fn show(State(state): State<AppState>, SignInPage(tx): SignInPage) -> Result<Response, PageError> {
+    let user = signing_in(&state, &tx).await?;
+    let pending = tx.pending.as_ref().ok_or_else(PageError::expired)?;
+    let client = state.store.client(&tx.request.reply.client_id).await?.ok_or_else(PageError::expired)?;
+    // A code by text message reaches two factors, not the phishing-resistant level:
+    // offer it only where two factors are what is asked, and a number is there to send it to.
+    let needed = policy::check(&state, &client, &tx.request, &user, pending.acr).await?;
+    let sms_too = matches!(needed, policy::Needed::SecondFactor) && user.verified_phone().is_some();
+    let view = ConfirmView { tx: &tx.id, csrf: &tx.csrf, sms_too };
+    Ok(state.templates.page(StatusCode::OK, "passkey_confirm.html", view))
+}
+
+/// POST /login/passkey/confirm/options: a challenge for the passkeys of the person signing in.
 pub async fn options(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    JsonBody(body): JsonBody<TxBody>,
+    SignInJson { tx, .. }: SignInJson<Challenge>,
 ) -> Result<Json<Value>, JsonError> {
-    let tx = transaction_for(&state, &body.tx, &body.csrf).await?;
-    let (current, user) = signed_in(&state, &headers).await?;
-    let binding = Binding { tx: Some(tx.id), sid: Some(current.session.sid) };
+    let user = signing_in(&state, &tx).await?;
+    let binding = Binding { tx: Some(tx.id), sid: None };
     Ok(Json(passkeys::start_confirmation(&state, &user, binding).await?.to_json()))
 }
 
-/// POST /login/passkey/confirm: the assertion; raises the session.
+/// POST /login/passkey/confirm: the assertion; raises the sign-in in progress.
 pub async fn finish(
     State(state): State<AppState>,
-    ClientIp(ip): ClientIp,
-    headers: HeaderMap,
-    JsonBody(body): JsonBody<TxAnswer>,
+    origin: Origin,
+    SignInJson { tx, body }: SignInJson<Answered>,
 ) -> Result<Response, JsonError> {
-    let origin = Origin::from_request(ip, &headers);
-    let tx = transaction_for(&state, &body.tx, &body.csrf).await?;
-    let (mut current, user) = signed_in(&state, &headers).await?;
-    let binding = Binding { tx: Some(tx.id.clone()), sid: Some(current.session.sid.clone()) };
+    let user = signing_in(&state, &tx).await?;
+    let binding = Binding { tx: Some(tx.id.clone()), sid: None };
     passkeys::finish_confirmation(&state, &user, &binding, &body.answer, &origin).await?;
-    let mut tx = take(&state, &tx.id).await?;
     let methods = [acr::AMR_HWK, acr::AMR_USER, acr::AMR_MFA];
-    let client_id = tx.request.reply.client_id.clone();
-    session::add_second_factor(&state, &mut current, &methods, acr::PHISHING_RESISTANT, &client_id, &origin)
-        .await?;
-    tx.authenticated_sid = Some(current.session.sid.clone());
-    onwards(&state, tx).await
+    let next = second_step::raise(&state, &tx, &methods, &origin).await?;
+    Ok(Json(serde_json::json!({ "redirect": steps::onwards(&next) })).into_response())
 }

@@ -1,12 +1,11 @@
 //! Authorization codes: random, single-use, short-lived, stored by digest.
 
-use std::time::Duration;
-
 use serde::{Deserialize, Serialize};
 
 use crate::AppState;
 use crate::crypto::random;
 use crate::ephemeral::EphemeralError;
+use crate::ephemeral::records::{self, Record};
 
 /// What a code stands for; redeemed once at the token endpoint.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -22,22 +21,24 @@ pub struct CodeGrant {
     pub acr: String,
     pub amr: Vec<String>,
     pub claims: Option<serde_json::Value>,
+    /// The APIs the code's tokens may be for (RFC 8707); empty: careid.
+    #[serde(default)]
+    pub resources: Vec<String>,
+    /// The DPoP key the code may be redeemed with only (RFC 9449 §10).
+    #[serde(default)]
+    pub dpop_jkt: Option<String>,
     pub expires_at: i64,
 }
 
-fn key(code: &str) -> String {
-    format!("code:{}", random::digest(code))
-}
-
-fn used_key(code: &str) -> String {
-    format!("code-used:{}", random::digest(code))
+impl Record for CodeGrant {
+    fn expires_at(&self, _state: &AppState) -> Option<i64> {
+        Some(self.expires_at)
+    }
 }
 
 pub async fn issue(state: &AppState, grant: &CodeGrant) -> Result<String, EphemeralError> {
     let code = random::token(32);
-    let bytes = serde_json::to_vec(grant).expect("serialising a code grant");
-    let ttl = Duration::from_secs(state.config.session.code_secs as u64);
-    state.ephemeral.put(&key(&code), &bytes, ttl).await?;
+    records::AUTHORIZATION_CODE.put(state, &code, grant).await?;
     Ok(code)
 }
 
@@ -46,15 +47,12 @@ pub async fn redeem(state: &AppState, code: &str) -> Result<Option<CodeGrant>, E
     if code.len() > 128 {
         return Ok(None);
     }
-    let Some(bytes) = state.ephemeral.take(&key(code)).await? else { return Ok(None) };
-    Ok(serde_json::from_slice::<CodeGrant>(&bytes).ok().filter(|g| g.expires_at > state.clock.now()))
+    records::AUTHORIZATION_CODE.take(state, code).await
 }
 
 /// Remembers which grant a redeemed code produced, so a replay can revoke it.
 pub async fn remember_redemption(state: &AppState, code: &str, grant_id: &str) -> Result<(), EphemeralError> {
-    // Long enough to catch replays well after the code's own lifetime.
-    let ttl = Duration::from_secs(3600);
-    state.ephemeral.put(&used_key(code), grant_id.as_bytes(), ttl).await
+    records::REDEEMED_CODE.put(state, code, &grant_id.to_string()).await
 }
 
 /// The grant a code already produced, if it was redeemed before.
@@ -62,5 +60,5 @@ pub async fn earlier_redemption(state: &AppState, code: &str) -> Result<Option<S
     if code.len() > 128 {
         return Ok(None);
     }
-    Ok(state.ephemeral.get(&used_key(code)).await?.and_then(|b| String::from_utf8(b).ok()))
+    records::REDEEMED_CODE.load(state, code).await
 }

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::super::error::{ErrorCode, OAuthError};
 use crate::clients::Client;
+use crate::oidc::dpop;
 use crate::web::pages::PageError;
 use crate::web::params::Params;
 
@@ -52,6 +53,15 @@ pub struct AuthorizationRequest {
     pub acr_values: Vec<String>,
     /// The `claims` parameter (OIDC Core §5.5), as given.
     pub claims: Option<serde_json::Value>,
+    /// The APIs the tokens may be for (RFC 8707), set by `resource::authorize`.
+    #[serde(default)]
+    pub resources: Vec<String>,
+    /// The DPoP key the code will be bound to (RFC 9449 §10).
+    #[serde(default)]
+    pub dpop_jkt: Option<String>,
+    /// `ui_locales` (OIDC Core §3.1.2.1): the languages the person prefers for this sign-in.
+    #[serde(default)]
+    pub ui_locales: Option<String>,
 }
 
 impl AuthorizationRequest {
@@ -69,20 +79,16 @@ const MAX_PARAM_LEN: usize = 4096;
 /// Rule 1 and 2: a known client and one of its redirect URIs, exactly.
 pub fn check_client_and_redirect(params: &Params, client: Option<&Client>) -> Result<ReplyTo, PageError> {
     let Some(client_id) = params.get("client_id") else {
-        return Err(PageError::bad_request(
-            "The request does not say which application is asking (client_id).",
-        ));
+        return Err(PageError::bad_request(crate::i18n::text("authorize-no-client-id")));
     };
     let Some(client) = client else {
-        return Err(PageError::bad_request("The application asking to sign you in is not known here."));
+        return Err(PageError::bad_request(crate::i18n::text("authorize-unknown-application")));
     };
     let Some(redirect_uri) = params.get("redirect_uri") else {
-        return Err(PageError::bad_request("The request has no redirect_uri."));
+        return Err(PageError::bad_request(crate::i18n::text("authorize-no-redirect-uri")));
     };
     if !client.redirect_uri_matches(redirect_uri) {
-        return Err(PageError::bad_request(
-            "The redirect_uri is not registered for this application, so careid will not send you there.",
-        ));
+        return Err(PageError::bad_request(crate::i18n::text("authorize-unregistered-redirect")));
     }
     let response_mode = match params.get("response_mode") {
         None | Some("query") => ResponseMode::Query,
@@ -117,12 +123,8 @@ pub fn check_rest(
     {
         return Err(invalid(format!("unsupported response_mode {mode:?}")));
     }
-    if params.contains("request") {
-        return Err(OAuthError::new(ErrorCode::RequestNotSupported, "request objects are not supported"));
-    }
-    if params.contains("request_uri") {
-        return Err(OAuthError::new(ErrorCode::RequestUriNotSupported, "request_uri is not supported"));
-    }
+    // `request` and `request_uri` never reach here: `source` has replaced
+    // them with the parameters they carry.
     match params.get("response_type") {
         None => return Err(invalid("response_type is required")),
         Some("code") => {}
@@ -145,6 +147,13 @@ pub fn check_rest(
         }
     }
     let code_challenge = check_pkce(params, client)?;
+    let dpop_jkt = match params.get("dpop_jkt") {
+        None => None,
+        Some(jkt) if dpop::is_thumbprint(jkt) => Some(jkt.to_owned()),
+        Some(_) => {
+            return Err(invalid("dpop_jkt must be a JWK SHA-256 thumbprint (43 base64url characters)"));
+        }
+    };
     let prompt = check_prompt(params)?;
     let max_age = match params.get("max_age") {
         None => None,
@@ -183,6 +192,9 @@ pub fn check_rest(
             .map(str::to_owned)
             .collect(),
         claims,
+        resources: Vec::new(),
+        dpop_jkt,
+        ui_locales: params.get("ui_locales").map(|v| v.chars().take(256).collect()),
     })
 }
 

@@ -3,7 +3,6 @@
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use serde_json::json;
 
 use super::request::{ReplyTo, ResponseMode};
 use crate::AppState;
@@ -46,7 +45,7 @@ fn send(state: &AppState, reply: &ReplyTo, mut fields: Vec<(&'static str, String
             state.templates.page_with_csp(
                 StatusCode::OK,
                 "form_post.html",
-                json!({ "action": reply.redirect_uri, "fields": fields }),
+                FormPostView { action: &reply.redirect_uri, fields: &fields },
                 &csp,
             )
         }
@@ -61,4 +60,10 @@ pub fn redirect(location: &str) -> Response {
     }
     response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     response
+}
+
+#[derive(serde::Serialize)]
+struct FormPostView<'a, F: serde::Serialize> {
+    action: &'a str,
+    fields: &'a F,
 }

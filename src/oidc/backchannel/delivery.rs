@@ -2,7 +2,6 @@
 //! backoff until delivered or `max_attempts` is spent. Claims go through the
 //! store, so several nodes never send the same delivery at the same time.
 
-use std::error::Error;
 use std::time::Duration;
 
 use tokio::task::JoinSet;
@@ -99,23 +98,11 @@ async fn send(state: &AppState, delivery: &Delivery) -> Result<(), String> {
         .form(&[("logout_token", token.as_str())])
         .send()
         .await
-        .map_err(|e| describe(&e))?;
+        .map_err(|e| e.to_string())?;
     match response.status().as_u16() {
         200 | 204 => Ok(()),
         status => Err(format!("the client answered HTTP {status}")),
     }
-}
-
-/// The error with its causes (reqwest's own message alone says little).
-fn describe(e: &reqwest::Error) -> String {
-    let mut text = e.to_string();
-    let mut source = e.source();
-    while let Some(cause) = source {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    text.chars().take(500).collect()
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! OpenID Connect Back-Channel Logout 1.0: the logout token (§2.4) and queueing
 //! one for every client of an ended session that asked to be told.
 
+pub mod config;
 pub mod delivery;
 
 use serde_json::{Value, json};
@@ -8,7 +9,6 @@ use serde_json::{Value, json};
 use crate::AppState;
 use crate::clients::Client;
 use crate::crypto::{KeyringError, random};
-use crate::login::session::Session;
 use crate::store::{Delivery, StoreError};
 
 /// The `events` member that makes a JWT a logout token (§2.4).
@@ -37,15 +37,21 @@ pub fn logout_token(state: &AppState, client: &Client, sub: &str, sid: &str) -> 
     state.keyring.sign(client.id_token_alg, Some(LOGOUT_TOKEN_TYP), &claims)
 }
 
-/// Queues a logout token for each client of `session` that has a
-/// `backchannel_logout_uri`, and wakes the worker; returns how many were queued.
-pub async fn enqueue_for_session(state: &AppState, session: &Session) -> Result<usize, StoreError> {
+/// Queues a logout token for each of `clients` that has a
+/// `backchannel_logout_uri`, about session `sid` of `user_id`, and wakes the
+/// worker; returns how many were queued.
+pub async fn enqueue_for_session(
+    state: &AppState,
+    user_id: &str,
+    sid: &str,
+    clients: &[String],
+) -> Result<usize, StoreError> {
     let now = state.clock.now();
     let mut queued = 0;
-    for client_id in &session.clients {
+    for client_id in clients {
         let Some(client) = state.store.client(client_id).await? else { continue };
         let Some(uri) = &client.backchannel_logout_uri else { continue };
-        let token = match logout_token(state, &client, &session.user_id, &session.sid) {
+        let token = match logout_token(state, &client, user_id, sid) {
             Ok(token) => token,
             Err(e) => {
                 // The session is over either way; this client just is not told.
@@ -58,7 +64,7 @@ pub async fn enqueue_for_session(state: &AppState, session: &Session) -> Result<
             client_id: client.id.clone(),
             uri: uri.clone(),
             logout_token: token,
-            sid: Some(session.sid.clone()),
+            sid: Some(sid.to_string()),
             attempts: 0,
             next_attempt_at: now,
             last_error: None,

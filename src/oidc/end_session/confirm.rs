@@ -2,30 +2,23 @@
 //! `id_token_hint` the person confirms). The question is a short-lived record
 //! bound to the browser's session cookie, so another site cannot answer it.
 
-use std::time::Duration;
-
-use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 
 use super::request::{LogoutRequest, PostLogoutRedirect};
 use super::{post_logout_location, redirect, signed_out};
 use crate::AppState;
 use crate::audit::Origin;
 use crate::crypto::random;
+use crate::ephemeral::records::{self, Record};
 use crate::login::logout;
 use crate::login::session::{self, Current};
-use crate::web::client_ip::ClientIp;
-use crate::web::pages::PageError;
-use crate::web::params::Params;
+use crate::web::csrf;
+use crate::web::pages::{Form, PageError};
 
 pub const PATH: &str = "/end_session/confirm";
-
-/// Long enough to read the question, short enough not to linger.
-const TTL: Duration = Duration::from_secs(600);
 
 #[derive(Serialize, Deserialize)]
 struct PendingLogout {
@@ -36,8 +29,13 @@ struct PendingLogout {
     redirect: Option<PostLogoutRedirect>,
 }
 
-fn key(id: &str) -> String {
-    format!("logout:{id}")
+impl Record for PendingLogout {}
+
+#[derive(Serialize)]
+struct ConfirmView<'a> {
+    logout: &'a str,
+    csrf: &'a str,
+    client_name: Option<&'a str>,
 }
 
 /// Records the question and shows the confirmation page.
@@ -53,10 +51,9 @@ pub async fn show(
         client_id: request.client.as_ref().map(|c| c.id.clone()),
         redirect: request.redirect.clone(),
     };
-    let bytes = serde_json::to_vec(&pending).expect("serialising a pending logout");
-    state.ephemeral.put(&key(&id), &bytes, TTL).await?;
+    records::PENDING_LOGOUT.put(state, &id, &pending).await?;
     let client_name = request.client.as_ref().map(|c| c.name.as_str());
-    let context = json!({ "logout": id, "csrf": pending.csrf, "client_name": client_name });
+    let context = ConfirmView { logout: &id, csrf: &pending.csrf, client_name };
     Ok(match &pending.redirect {
         Some(to) => state.templates.page_leading_to(StatusCode::OK, "logout_confirm.html", context, &to.uri),
         None => state.templates.page(StatusCode::OK, "logout_confirm.html", context),
@@ -66,36 +63,25 @@ pub async fn show(
 /// `POST /end_session/confirm`: the person's answer.
 pub async fn submit(
     State(state): State<AppState>,
-    ClientIp(ip): ClientIp,
+    origin: Origin,
     headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let origin = Origin::from_request(ip, &headers);
-    answer(&state, &headers, &body, &origin).await.unwrap_or_else(|p| p.render(&state))
-}
-
-async fn answer(
-    state: &AppState,
-    headers: &HeaderMap,
-    body: &[u8],
-    origin: &Origin,
+    Form(form): Form,
 ) -> Result<Response, PageError> {
-    let stale = || PageError::bad_request("This sign-out form is stale. Please go back and try again.");
-    let form = Params::parse(body).map_err(PageError::bad_request)?;
+    let (state, headers, origin) = (&state, &headers, &origin);
+    let stale = || PageError::bad_request(crate::i18n::text("logout-stale"));
     let id = form.get("logout").filter(|id| id.len() <= 64).ok_or_else(stale)?;
-    let bytes = state.ephemeral.get(&key(id)).await?.ok_or_else(stale)?;
-    let pending: PendingLogout = serde_json::from_slice(&bytes).map_err(|_| stale())?;
+    let pending: PendingLogout = records::PENDING_LOGOUT.load(state, id).await?.ok_or_else(stale)?;
     let cookie = session::read_cookie(headers, session::cookie_name(state)).unwrap_or_default();
     let same_browser = random::same(&random::digest(cookie), &pending.cookie_digest);
-    if !same_browser || !random::same(form.get("csrf").unwrap_or_default(), &pending.csrf) {
+    if !same_browser || !csrf::matches(form.get("csrf").unwrap_or_default(), &pending.csrf) {
         return Err(stale());
     }
     // One answer per question, however often the form is sent.
-    state.ephemeral.take(&key(id)).await?.ok_or_else(stale)?;
+    records::PENDING_LOGOUT.take::<PendingLogout>(state, id).await?.ok_or_else(stale)?;
     if form.get("decision") != Some("yes") {
         return Ok(match &pending.redirect {
             Some(to) => redirect(&post_logout_location(to)),
-            None => state.templates.page(StatusCode::OK, "still_signed_in.html", json!({})),
+            None => state.templates.page(StatusCode::OK, "still_signed_in.html", ()),
         });
     }
     if let Some(current) = session::current(state, headers).await? {

@@ -15,7 +15,6 @@ use crate::audit::Origin;
 use crate::login::logout;
 use crate::login::session;
 use crate::oidc::authorize::respond::redirect;
-use crate::web::client_ip::ClientIp;
 use crate::web::pages::PageError;
 use crate::web::params::Params;
 
@@ -23,43 +22,34 @@ pub const PATH: &str = "/end_session";
 
 pub async fn get(
     State(state): State<AppState>,
-    ClientIp(ip): ClientIp,
+    origin: Origin,
     headers: HeaderMap,
     RawQuery(query): RawQuery,
-) -> Response {
-    let origin = Origin::from_request(ip, &headers);
-    start(&state, &headers, query.unwrap_or_default().as_bytes(), &origin)
-        .await
-        .unwrap_or_else(|p| p.render(&state))
+) -> Result<Response, PageError> {
+    start(&state, &headers, query.unwrap_or_default().as_bytes(), &origin).await
 }
 
 pub async fn post(
     State(state): State<AppState>,
-    ClientIp(ip): ClientIp,
+    origin: Origin,
     headers: HeaderMap,
     body: Bytes,
-) -> Response {
+) -> Result<Response, PageError> {
     let form = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
     if !form {
-        return PageError::bad_request("The logout request must be a form POST.").render(&state);
+        return Err(PageError::bad_request(crate::i18n::text("logout-must-post")));
     }
     // A cross-site POST carries no SameSite=Lax cookie, so the session would
     // look absent; the same request as a top-level GET does carry it.
     if session::read_cookie(&headers, session::cookie_name(&state)).is_none() {
-        return match Params::parse(&body) {
-            Ok(params) => {
-                let query =
-                    url::form_urlencoded::Serializer::new(String::new()).extend_pairs(params.iter()).finish();
-                redirect(&format!("{PATH}?{query}"))
-            }
-            Err(e) => PageError::bad_request(e).render(&state),
-        };
+        let params = Params::parse(&body).map_err(PageError::bad_request)?;
+        let query = url::form_urlencoded::Serializer::new(String::new()).extend_pairs(params.iter()).finish();
+        return Ok(redirect(&format!("{PATH}?{query}")));
     }
-    let origin = Origin::from_request(ip, &headers);
-    start(&state, &headers, &body, &origin).await.unwrap_or_else(|p| p.render(&state))
+    start(&state, &headers, &body, &origin).await
 }
 
 async fn start(
@@ -86,9 +76,11 @@ async fn start(
 pub fn signed_out(state: &AppState, to: Option<&PostLogoutRedirect>) -> Response {
     let mut response = match to {
         Some(to) => redirect(&post_logout_location(to)),
-        None => state.templates.page(StatusCode::OK, "logged_out.html", serde_json::json!({})),
+        None => state.templates.page(StatusCode::OK, "logged_out.html", ()),
     };
-    response.headers_mut().insert(header::SET_COOKIE, session::clear_cookie(state));
+    if let Some(clear) = session::clear_cookie(state) {
+        response.headers_mut().insert(header::SET_COOKIE, clear);
+    }
     response
 }
 

@@ -47,7 +47,7 @@ fn check_hint(state: &AppState, hint: &str) -> Result<Hint, PageError> {
     let claims: Value = state
         .keyring
         .verify(hint, state.config.issuer_str(), None)
-        .map_err(|_| PageError::bad_request("The id_token_hint is not an ID token careid issued."))?;
+        .map_err(|_| PageError::bad_request(crate::i18n::text("logout-bad-hint")))?;
     let audiences: Vec<String> = match &claims["aud"] {
         Value::String(aud) => vec![aud.clone()],
         Value::Array(auds) => auds.iter().filter_map(|a| a.as_str().map(str::to_owned)).collect(),
@@ -70,13 +70,11 @@ async fn check_client(
     if let (Some(id), Some(hint)) = (client_id, hint)
         && !hint.audiences.iter().any(|a| a == id)
     {
-        return Err(PageError::bad_request("The client_id does not match the id_token_hint."));
+        return Err(PageError::bad_request(crate::i18n::text("logout-client-mismatch")));
     }
     let Some(id) = client_id.or(hint.and_then(|h| h.client_id.as_deref())) else { return Ok(None) };
     let client = if id.len() <= 128 { state.store.client(id).await? } else { None };
-    client
-        .map(Some)
-        .ok_or_else(|| PageError::bad_request("The application asking to sign you out is not known here."))
+    client.map(Some).ok_or_else(|| PageError::bad_request(crate::i18n::text("logout-unknown-application")))
 }
 
 /// Rule 3: `post_logout_redirect_uri` is exactly one the client registered (no
@@ -90,9 +88,7 @@ fn check_redirect(params: &Params, client: Option<&Client>) -> Result<Option<Pos
         ));
     };
     if !client.post_logout_redirect_uris.iter().any(|registered| registered == uri) {
-        return Err(PageError::bad_request(
-            "The post_logout_redirect_uri is not registered for this application, so careid will not send you there.",
-        ));
+        return Err(PageError::bad_request(crate::i18n::text("logout-unregistered-redirect")));
     }
     Ok(Some(PostLogoutRedirect { uri: uri.to_string(), state: params.get("state").map(str::to_owned) }))
 }

@@ -11,11 +11,13 @@ use crate::crypto::keys::b64;
 use crate::crypto::random;
 use crate::oidc::authorize::code;
 use crate::oidc::error::OAuthError;
+use crate::oidc::resource;
 use crate::oidc::tokens::{self, Mint};
 use crate::store::Grant;
 use crate::web::params::Params;
 
-pub async fn exchange(state: &AppState, client: &Client, params: &Params) -> GrantResult {
+/// `jkt`: the key of the request's DPoP proof, if it sent one.
+pub async fn exchange(state: &AppState, client: &Client, params: &Params, jkt: Option<&str>) -> GrantResult {
     let code_value = params.get("code").ok_or_else(|| OAuthError::invalid_request("code is required"))?;
     let Some(grant) = code::redeem(state, code_value).await? else {
         if let Some(grant_id) = code::earlier_redemption(state, code_value).await? {
@@ -31,6 +33,12 @@ pub async fn exchange(state: &AppState, client: &Client, params: &Params) -> Gra
         return Err(OAuthError::invalid_grant("redirect_uri does not match the authorization request"));
     }
     check_verifier(grant.code_challenge.as_deref(), params.get("code_verifier"))?;
+    // RFC 9449 §10: a code bound with dpop_jkt is redeemed only with that key.
+    if grant.dpop_jkt.as_deref().is_some_and(|bound| Some(bound) != jkt) {
+        return Err(OAuthError::invalid_grant("the code is bound to another DPoP key"));
+    }
+    let target = resource::for_grant(state, client, &grant.resources, params).await?;
+    let scopes = target.user_scopes(&grant.scopes, None)?;
     let now = state.clock.now();
     let user = state
         .store
@@ -38,9 +46,13 @@ pub async fn exchange(state: &AppState, client: &Client, params: &Params) -> Gra
         .await?
         .filter(|u| u.is_active() && grant.auth_time >= u.sessions_valid_after)
         .ok_or_else(|| OAuthError::invalid_grant("the account can no longer sign in"))?;
+    if !client.admits(&user) {
+        return Err(OAuthError::invalid_grant("this application no longer admits the account"));
+    }
     let with_refresh = client.allows_grant("refresh_token");
     let offline = grant.scopes.iter().any(|s| s == "offline_access");
-    let lifetime = if with_refresh { client.refresh_token_ttl } else { client.access_token_ttl };
+    let access_ttl = target.ttl(client);
+    let lifetime = if with_refresh { client.refresh_token_ttl } else { access_ttl };
     let stored = Grant {
         id: uuid::Uuid::now_v7().to_string(),
         client_id: client.id.clone(),
@@ -49,12 +61,16 @@ pub async fn exchange(state: &AppState, client: &Client, params: &Params) -> Gra
         scope: grant.scopes.join(" "),
         auth_time: grant.auth_time,
         acr: grant.acr.clone(),
-        amr: serde_json::to_string(&grant.amr).expect("serialising strings"),
+        amr: serde_json::Value::from(grant.amr.clone()).to_string(),
         offline,
         created_at: now,
-        expires_at: now + lifetime.max(client.access_token_ttl),
+        expires_at: now + lifetime.max(access_ttl),
         revoked_at: None,
         revoked_reason: None,
+        resources: serde_json::Value::from(grant.resources.clone()).to_string(),
+        // RFC 9449 §5: a public client's refresh tokens are bound to the key;
+        // a confidential client's are bound to its credentials already.
+        dpop_jkt: jkt.filter(|_| client.public).map(str::to_owned),
     };
     state.store.insert_grant(&stored).await?;
     code::remember_redemption(state, code_value, &stored.id).await?;
@@ -62,10 +78,12 @@ pub async fn exchange(state: &AppState, client: &Client, params: &Params) -> Gra
         client,
         user: &user,
         grant: &stored,
-        scopes: grant.scopes.clone(),
+        target: &target,
+        scopes,
         nonce: grant.nonce.as_deref(),
         claims_request: grant.claims.as_ref(),
         with_refresh_token: with_refresh,
+        dpop_jkt: jkt,
     };
     Ok(tokens::mint(state, mint).await?)
 }

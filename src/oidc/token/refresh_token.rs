@@ -5,12 +5,14 @@ use super::GrantResult;
 use crate::AppState;
 use crate::clients::Client;
 use crate::crypto::random;
-use crate::oidc::error::{ErrorCode, OAuthError};
+use crate::oidc::error::OAuthError;
+use crate::oidc::resource;
 use crate::oidc::tokens::{self, Mint};
 use crate::store::Rotation;
 use crate::web::params::Params;
 
-pub async fn exchange(state: &AppState, client: &Client, params: &Params) -> GrantResult {
+/// `jkt`: the key of the request's DPoP proof, if it sent one.
+pub async fn exchange(state: &AppState, client: &Client, params: &Params, jkt: Option<&str>) -> GrantResult {
     let token = params
         .get("refresh_token")
         .ok_or_else(|| OAuthError::invalid_request("refresh_token is required"))?;
@@ -21,12 +23,30 @@ pub async fn exchange(state: &AppState, client: &Client, params: &Params) -> Gra
         None => None,
     };
     let invalid = || OAuthError::invalid_grant("the refresh token is invalid, expired or revoked");
-    let granted = match &owner {
-        Some(grant) if grant.client_id == client.id => grant.scope.clone(),
+    let owner = match owner {
+        Some(grant) if grant.client_id == client.id => grant,
         _ => return Err(invalid()),
     };
     // Checked before rotation: a refused request must leave the token usable.
-    let scopes = requested_scopes(&granted, params.get("scope"))?;
+    // RFC 9449 §5: a public client's token works only with the key it was bound to.
+    if owner.dpop_jkt.as_deref().is_some_and(|bound| Some(bound) != jkt) {
+        return Err(OAuthError::invalid_grant("the refresh token is bound to another DPoP key"));
+    }
+    // Any resource granted with the token may be asked for, and any subset
+    // of the granted scopes that is for it (RFC 8707 §2.2, RFC 6749 §6).
+    let target = resource::for_grant(state, client, &owner.resources(), params).await?;
+    let scopes = target.user_scopes(&owner.scopes(), params.get("scope"))?;
+    // The client's registration as it is now: a role or deployment it no
+    // longer admits gets no more tokens from an earlier sign-in.
+    let user = state
+        .store
+        .user_by_id(&owner.user_id)
+        .await?
+        .filter(|u| u.is_active() && owner.auth_time >= u.sessions_valid_after)
+        .ok_or_else(invalid)?;
+    if !client.admits(&user) {
+        return Err(OAuthError::invalid_grant("this application no longer admits the account"));
+    }
     let now = state.clock.now();
     let grant = match state.store.rotate_refresh_token(&hash, client.refresh_grace_secs, now).await? {
         Rotation::Rotated(grant) | Rotation::RetriedWithinGrace(grant) => grant,
@@ -36,31 +56,16 @@ pub async fn exchange(state: &AppState, client: &Client, params: &Params) -> Gra
         }
         Rotation::Invalid => return Err(invalid()),
     };
-    let user = state
-        .store
-        .user_by_id(&grant.user_id)
-        .await?
-        .filter(|u| u.is_active() && grant.auth_time >= u.sessions_valid_after)
-        .ok_or_else(invalid)?;
     let mint = Mint {
         client,
         user: &user,
         grant: &grant,
+        target: &target,
         scopes,
         nonce: None,
         claims_request: None,
         with_refresh_token: true,
+        dpop_jkt: jkt,
     };
     Ok(tokens::mint(state, mint).await?)
-}
-
-/// RFC 6749 §6: the granted scopes, or a subset of them if `scope` asks for one.
-fn requested_scopes(granted: &str, requested: Option<&str>) -> Result<Vec<String>, OAuthError> {
-    let granted: Vec<String> = granted.split(' ').filter(|s| !s.is_empty()).map(str::to_owned).collect();
-    let Some(requested) = requested else { return Ok(granted) };
-    let requested: Vec<String> = requested.split(' ').filter(|s| !s.is_empty()).map(str::to_owned).collect();
-    if let Some(extra) = requested.iter().find(|s| !granted.contains(s)) {
-        return Err(OAuthError::new(ErrorCode::InvalidScope, format!("scope {extra} was not granted")));
-    }
-    Ok(requested)
 }

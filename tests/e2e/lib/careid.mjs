@@ -114,18 +114,23 @@ export class Careid {
     return this.cli(args);
   }
 
-  /** A first-party public client (PKCE, no secret) such as the App. */
-  async addPublicClient({ id, name, redirectUris, allowedRoles = [] }) {
+  /** A first-party public client (PKCE, no secret) such as the App; bearer tokens unless `dpop`. */
+  async addPublicClient({ id, name, redirectUris, allowedRoles = [], dpop = false, initiateLoginUri, requireTerms = false }) {
     const args = ['clients', 'add', '--id', id, '--name', name, '--public', '--first-party'];
+    if (!dpop) args.push('--no-require-dpop');
+    if (initiateLoginUri) args.push('--initiate-login-uri', initiateLoginUri);
+    if (requireTerms) args.push('--require-terms');
     for (const uri of redirectUris) args.push('--redirect-uri', uri);
     for (const role of allowedRoles) args.push('--allowed-role', role);
     return this.cli(args);
   }
 
-  /** `careid invite`; resolves to the sign-up link it prints. */
-  async invite({ role, deployment, email }) {
+  /** `careid invite`; resolves to the sign-up link it prints. `client`: where the invitation leads. */
+  async invite({ role, deployment, email, locale, client }) {
     const args = ['invite', '--role', role, '--deployment', deployment];
     if (email) args.push('--email', email);
+    if (locale) args.push('--locale', locale);
+    if (client) args.push('--client', client);
     const out = await this.cli(args);
     const link = out.split('\n').find((line) => line.startsWith(this.issuer));
     if (!link) throw new Error(`careid invite printed no link under ${this.issuer}:\n${out}`);
@@ -245,6 +250,11 @@ export class Careid {
       }
       await new Promise((ok) => setTimeout(ok, 200));
     }
+  }
+
+  /** Every careid link (under the issuer) in `message`'s text part. */
+  linksUnder(message) {
+    return linksIn(message).filter((link) => link.startsWith(`${this.issuer}/`));
   }
 
   /**
