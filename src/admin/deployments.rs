@@ -12,77 +12,9 @@ use super::page::{self, Page, etag, tagged};
 use super::problem::Problem;
 use crate::AppState;
 use crate::audit::Origin;
+use crate::onboarding::deployment_change::DeploymentChange;
 use crate::onboarding::deployments::{self, DeploymentSpec};
 use crate::store::Deployment;
-
-/// The policy and brand fields that may change; absent ones stay as they are, `""`
-/// clears an optional text.
-#[derive(Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct DeploymentChange {
-    name: Option<String>,
-    mfa_required: Option<bool>,
-    passkey_required: Option<bool>,
-    email_verification_hours: Option<i64>,
-    invitation_days: Option<i64>,
-    terms_version: Option<String>,
-    terms_url: Option<String>,
-    privacy_url: Option<String>,
-    disclaimer_text: Option<String>,
-    disclaimer_version: Option<String>,
-    app_store_url: Option<String>,
-    play_store_url: Option<String>,
-    app_link: Option<String>,
-    default_locale: Option<String>,
-    /// The client staff invitations lead to when they name none (`""`: none).
-    staff_client: Option<String>,
-    /// The client patients' invitations lead to when they name none (`""`: none).
-    patient_client: Option<String>,
-    product_name: Option<String>,
-    logo_url: Option<String>,
-    primary_color: Option<String>,
-    accent_color: Option<String>,
-    support_email: Option<String>,
-    support_url: Option<String>,
-}
-
-impl DeploymentChange {
-    fn apply(self, spec: &mut DeploymentSpec) {
-        let text = |new: Option<String>, old: &mut Option<String>| {
-            if let Some(new) = new {
-                *old = Some(new);
-            }
-        };
-        if let Some(name) = self.name {
-            spec.name = name;
-        }
-        spec.mfa_required = self.mfa_required.unwrap_or(spec.mfa_required);
-        spec.passkey_required = self.passkey_required.unwrap_or(spec.passkey_required);
-        if self.email_verification_hours.is_some() {
-            spec.email_verification_hours = self.email_verification_hours;
-        }
-        if self.invitation_days.is_some() {
-            spec.invitation_days = self.invitation_days;
-        }
-        text(self.terms_version, &mut spec.terms_version);
-        text(self.terms_url, &mut spec.terms_url);
-        text(self.privacy_url, &mut spec.privacy_url);
-        text(self.disclaimer_text, &mut spec.disclaimer_text);
-        text(self.disclaimer_version, &mut spec.disclaimer_version);
-        text(self.app_store_url, &mut spec.app_store_url);
-        text(self.play_store_url, &mut spec.play_store_url);
-        text(self.app_link, &mut spec.app_link);
-        text(self.default_locale, &mut spec.default_locale);
-        text(self.staff_client, &mut spec.staff_client);
-        text(self.patient_client, &mut spec.patient_client);
-        text(self.product_name, &mut spec.product_name);
-        text(self.logo_url, &mut spec.logo_url);
-        text(self.primary_color, &mut spec.primary_color);
-        text(self.accent_color, &mut spec.accent_color);
-        text(self.support_email, &mut spec.support_email);
-        text(self.support_url, &mut spec.support_url);
-    }
-}
 
 #[derive(Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]

@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod config;
+pub mod deployment_change;
 pub mod deployments;
 pub mod invitation_view;
 pub mod invitations;

@@ -182,8 +182,7 @@ async fn an_invitation_signs_up_once() {
 async fn an_sms_code_completes_a_sign_in_once() {
     let app = TestApp::two_step(|_| {}).await;
     app.add_clinician(CLINICIAN).await;
-    let browser = Browser::new(&app);
-    let page = browser.to_code_page(&app.authorize_url(&PORTAL, &[]), CLINICIAN).await;
+    let (browser, page) = app.at_portal_code_page(CLINICIAN).await;
     let form = crate::kit::forms::fill(&page, "/login/sms", &[("code", &app.last_code())]);
     let nodes = Nodes::of(app).await;
     let answers = race(&nodes, |_, base| browser.http.post(format!("{base}/login/sms")).form(&form)).await;

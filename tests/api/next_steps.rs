@@ -12,8 +12,7 @@ use crate::kit::{Browser, CLINICIAN, PORTAL, TestApp};
 async fn too_many_wrong_codes_offer_a_new_code_that_signs_in() {
     let app = TestApp::two_step(|_| {}).await;
     app.add_clinician(CLINICIAN).await;
-    let browser = Browser::new(&app);
-    let page = browser.to_code_page(&app.authorize_url(&PORTAL, &[]), CLINICIAN).await;
+    let (browser, page) = app.at_portal_code_page(CLINICIAN).await;
     let wrong = app.wrong_code();
     for _ in 0..4 {
         assert_eq!(browser.submit_code(&page, wrong).await.page().0, StatusCode::UNAUTHORIZED);
@@ -40,8 +39,7 @@ async fn too_many_wrong_codes_offer_a_new_code_that_signs_in() {
 async fn a_locked_second_step_says_when_it_unlocks() {
     let app = TestApp::two_step(|c| c.sms.max_failures = 2).await;
     app.add_clinician(CLINICIAN).await;
-    let browser = Browser::new(&app);
-    let page = browser.to_code_page(&app.authorize_url(&PORTAL, &[]), CLINICIAN).await;
+    let (browser, page) = app.at_portal_code_page(CLINICIAN).await;
     let wrong = app.wrong_code();
     browser.submit_code(&page, wrong).await;
     let (status, _, locked) = browser.submit_code(&page, wrong).await.page();

@@ -12,8 +12,7 @@ use crate::kit::{Browser, CLINICIAN, MFA, MOBILE, PASSWORD, PORTAL, TestApp, Vis
 /// A clinician who enrolled `MOBILE` at their first sign-in; the codes shown then.
 async fn enrolled_clinician(app: &TestApp) -> Vec<String> {
     app.add_clinician(CLINICIAN).await;
-    let browser = Browser::new(app);
-    let page = browser.to_code_page(&app.authorize_url(&PORTAL, &[]), CLINICIAN).await;
+    let (browser, page) = app.at_portal_code_page(CLINICIAN).await;
     let (status, _, page) = browser.submit_code_only(&page, &app.last_code()).await.page();
     assert_eq!(status, 200);
     assert!(page.contains("Save your recovery codes"), "{page}");
@@ -33,8 +32,7 @@ async fn sign_in_with_recovery_code(app: &TestApp, browser: &Browser, code: &str
 async fn the_first_second_step_shows_ten_codes_once_and_continues() {
     let app = TestApp::two_step(|_| {}).await;
     app.add_clinician(CLINICIAN).await;
-    let browser = Browser::new(&app);
-    let page = browser.to_code_page(&app.authorize_url(&PORTAL, &[]), CLINICIAN).await;
+    let (browser, page) = app.at_portal_code_page(CLINICIAN).await;
     let (_, _, page) = browser.submit_code_only(&page, &app.last_code()).await.page();
     let codes = recovery_codes_on(&page);
     assert_eq!(codes.len(), 10, "{page}");
@@ -47,8 +45,7 @@ async fn the_first_second_step_shows_ten_codes_once_and_continues() {
     assert_eq!(app.state.store.recovery_code_counts(&user.id).await.unwrap(), (10, 10));
 
     // The next sign-in's code goes straight through: the codes are never shown again.
-    let again = Browser::new(&app);
-    let page = again.to_code_page(&app.authorize_url(&PORTAL, &[]), CLINICIAN).await;
+    let (again, page) = app.at_portal_code_page(CLINICIAN).await;
     let visit = again.submit_code_only(&page, &app.last_code()).await;
     assert!(visit.params().contains_key("code"));
 }
@@ -86,8 +83,7 @@ async fn a_recovery_code_signs_in_once_in_place_of_the_sms_code() {
 async fn wrong_recovery_codes_count_towards_the_durable_lock() {
     let app = TestApp::two_step(|c| c.sms.max_failures = 3).await;
     let codes = enrolled_clinician(&app).await;
-    let browser = Browser::new(&app);
-    let page = browser.to_code_page(&app.authorize_url(&PORTAL, &[]), CLINICIAN).await;
+    let (browser, page) = app.at_portal_code_page(CLINICIAN).await;
     for _ in 0..2 {
         let (status, _, _) = browser.submit_recovery_code(&page, "zzzzz-zzzzz").await.page();
         assert_eq!(status, StatusCode::UNAUTHORIZED);
@@ -111,8 +107,7 @@ async fn concurrent_uses_of_one_recovery_code_succeed_once() {
     let codes = enrolled_clinician(&app).await;
     let mut forms = Vec::new();
     for _ in 0..4 {
-        let browser = Browser::new(&app);
-        let page = browser.to_code_page(&app.authorize_url(&PORTAL, &[]), CLINICIAN).await;
+        let (browser, page) = app.at_portal_code_page(CLINICIAN).await;
         let mut form = crate::kit::forms::binding(&page);
         form.push(("code".to_string(), codes[0].clone()));
         forms.push((browser.http.clone(), form));
@@ -209,8 +204,7 @@ async fn reset_mfa_forgets_the_phone_and_codes_and_forces_a_new_enrolment() {
 async fn the_recovery_form_refuses_stale_and_malformed_posts() {
     let app = TestApp::two_step(|_| {}).await;
     enrolled_clinician(&app).await;
-    let browser = Browser::new(&app);
-    let page = browser.to_code_page(&app.authorize_url(&PORTAL, &[]), CLINICIAN).await;
+    let (browser, page) = app.at_portal_code_page(CLINICIAN).await;
     let (status, _, _) = browser
         .post_from(&page, "/login/recovery", &[("csrf", "forged"), ("code", "aaaaa-aaaaa")])
         .await

@@ -48,8 +48,7 @@ async fn a_redis_restart_keeps_the_durable_failure_count_and_careid_reconnects()
     })
     .await;
     app.add_clinician(CLINICIAN).await;
-    let browser = Browser::new(&app);
-    let page = browser.to_code_page(&app.authorize_url(&PORTAL, &[]), CLINICIAN).await;
+    let (browser, page) = app.at_portal_code_page(CLINICIAN).await;
     let wrong = app.wrong_code();
     for _ in 0..2 {
         assert_eq!(browser.submit_code(&page, wrong).await.page().0, StatusCode::UNAUTHORIZED);
@@ -66,8 +65,7 @@ async fn a_redis_restart_keeps_the_durable_failure_count_and_careid_reconnects()
     assert_eq!(app.user(CLINICIAN).await.sms_failures, 2, "the count lives in the durable store");
 
     // Sessions and codes were ephemeral: sign in again; the count goes on from 2.
-    let again = Browser::new(&app);
-    let page = again.to_code_page(&app.authorize_url(&PORTAL, &[]), CLINICIAN).await;
+    let (again, page) = app.at_portal_code_page(CLINICIAN).await;
     assert_eq!(again.submit_code(&page, app.wrong_code()).await.page().0, StatusCode::UNAUTHORIZED);
     assert_eq!(app.user(CLINICIAN).await.sms_failures, 3);
     let params = again.submit_code(&page, &app.last_code()).await.params();

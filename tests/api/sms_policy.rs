@@ -73,8 +73,7 @@ async fn resend(browser: &Browser, page: &str) -> (StatusCode, String) {
 async fn a_new_code_waits_30_seconds_and_replaces_the_old_one() {
     let app = TestApp::two_step(|_| {}).await;
     app.add_clinician(CLINICIAN).await;
-    let browser = Browser::new(&app);
-    let page = browser.to_code_page(&app.authorize_url(&PORTAL, &[]), CLINICIAN).await;
+    let (browser, page) = app.at_portal_code_page(CLINICIAN).await;
     let first = app.last_code();
     let (status, body) = resend(&browser, &page).await;
     assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
@@ -95,8 +94,7 @@ async fn a_new_code_waits_30_seconds_and_replaces_the_old_one() {
 async fn the_hourly_limit_per_account_answers_when_to_retry() {
     let app = TestApp::two_step(|c| c.sms.per_account_per_hour = 2).await;
     app.add_clinician(CLINICIAN).await;
-    let browser = Browser::new(&app);
-    let page = browser.to_code_page(&app.authorize_url(&PORTAL, &[]), CLINICIAN).await;
+    let (browser, page) = app.at_portal_code_page(CLINICIAN).await;
     app.clock.advance(31);
     assert_eq!(resend(&browser, &page).await.0, 200);
     app.clock.advance(31);
@@ -157,8 +155,7 @@ async fn a_client_requiring_a_passkey_level_is_refused_with_unmet_requirements()
 async fn repeated_wrong_codes_lock_the_second_step_durably() {
     let app = TestApp::two_step(|c| c.sms.max_failures = 3).await;
     app.add_clinician(CLINICIAN).await;
-    let browser = Browser::new(&app);
-    let page = browser.to_code_page(&app.authorize_url(&PORTAL, &[]), CLINICIAN).await;
+    let (browser, page) = app.at_portal_code_page(CLINICIAN).await;
     let wrong = app.wrong_code();
     browser.submit_code(&page, wrong).await.page();
     browser.submit_code(&page, wrong).await.page();

@@ -39,8 +39,7 @@ async fn a_clinician_enrols_a_phone_and_gets_a_multi_factor_id_token() {
 async fn five_wrong_codes_void_the_code() {
     let app = TestApp::two_step(|_| {}).await;
     app.add_clinician(CLINICIAN).await;
-    let browser = Browser::new(&app);
-    let page = browser.to_code_page(&app.authorize_url(&PORTAL, &[]), CLINICIAN).await;
+    let (browser, page) = app.at_portal_code_page(CLINICIAN).await;
     let right = app.last_code();
     let wrong = app.wrong_code();
     for tries_left in (1..5).rev() {
@@ -59,8 +58,7 @@ async fn five_wrong_codes_void_the_code() {
 async fn an_expired_code_is_refused() {
     let app = TestApp::two_step(|_| {}).await;
     app.add_clinician(CLINICIAN).await;
-    let browser = Browser::new(&app);
-    let page = browser.to_code_page(&app.authorize_url(&PORTAL, &[]), CLINICIAN).await;
+    let (browser, page) = app.at_portal_code_page(CLINICIAN).await;
     app.clock.advance(301);
     let (status, _, body) = browser.submit_code(&page, &app.last_code()).await.page();
     assert_eq!(status, 400, "{body}");
@@ -71,8 +69,7 @@ async fn an_expired_code_is_refused() {
 async fn a_used_code_cannot_be_replayed() {
     let app = TestApp::two_step(|_| {}).await;
     app.add_clinician(CLINICIAN).await;
-    let browser = Browser::new(&app);
-    let page = browser.to_code_page(&app.authorize_url(&PORTAL, &[]), CLINICIAN).await;
+    let (browser, page) = app.at_portal_code_page(CLINICIAN).await;
     let code = app.last_code();
     browser.submit_code(&page, &code).await.params();
     let (status, _, _) = browser.submit_code(&page, &code).await.page();
@@ -83,8 +80,7 @@ async fn a_used_code_cannot_be_replayed() {
 async fn concurrent_submissions_of_one_right_code_succeed_once() {
     let app = TestApp::two_step(|_| {}).await;
     app.add_clinician(CLINICIAN).await;
-    let browser = Browser::new(&app);
-    let page = browser.to_code_page(&app.authorize_url(&PORTAL, &[]), CLINICIAN).await;
+    let (browser, page) = app.at_portal_code_page(CLINICIAN).await;
     let code = app.last_code();
     let form = crate::kit::forms::fill(&page, "/login/sms", &[("code", &code)]);
     let mut handles = Vec::new();

@@ -60,6 +60,14 @@ impl TestApp {
         code_in(texts.iter().rev().find(|t| t["to"] == phone).unwrap_or_else(|| panic!("no text to {phone}")))
     }
 
+    /// A new browser in which `email` signed in to the Portal with the password
+    /// and stands on the code page (adding `MOBILE` if asked); the page.
+    pub async fn at_portal_code_page(&self, email: &str) -> (Browser, String) {
+        let browser = Browser::new(self);
+        let page = browser.to_code_page(&self.authorize_url(&crate::kit::PORTAL, &[]), email).await;
+        (browser, page)
+    }
+
     /// A code that is not the last one sent.
     pub fn wrong_code(&self) -> &'static str {
         if self.last_code() == "000000" { "111111" } else { "000000" }
