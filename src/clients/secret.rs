@@ -3,7 +3,6 @@
 //! Secrets are high-entropy, so HMAC-SHA-256 under a key derived from the
 //! key-encryption key is enough; a password hash would cost every token request.
 
-use rand::RngCore;
 use subtle::ConstantTimeEq;
 
 use crate::crypto::keys::b64;
@@ -32,7 +31,7 @@ impl SecretHasher {
 /// A fresh secret: 32 random bytes, base64url.
 pub fn generate() -> String {
     let mut bytes = [0u8; 32];
-    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    crate::crypto::random::fill(&mut bytes);
     b64(&bytes)
 }
 

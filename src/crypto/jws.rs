@@ -2,13 +2,11 @@
 //! request objects too): which `alg` names are accepted, and a compact JWS
 //! checked against a JWK of the key type its algorithm needs.
 //!
-//! The header is read here rather than by jsonwebtoken, whose parser refuses
-//! names it does not know (`Ed25519`) with a message listing algorithms careid
-//! does not accept.
+//! Signatures are checked with `ring`, the same library careid signs with.
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use jsonwebtoken::DecodingKey;
+use ring::signature::{self as ring_sig, RsaPublicKeyComponents, UnparsedPublicKey};
 use serde_json::{Map, Value};
 
 use super::keys::Alg;
@@ -121,7 +119,7 @@ pub fn verify_with_key(jwt: &str, jwk: &Value) -> Result<Verified, JwsError> {
 /// when it names none) whose key type, curve, `alg` and `use` suit the algorithm.
 pub fn verify<'a>(jwt: &str, keys: impl IntoIterator<Item = &'a Value>) -> Result<Verified, JwsError> {
     let header = header(jwt)?;
-    let fitting: Vec<DecodingKey> = keys
+    let fitting: Vec<PublicKey> = keys
         .into_iter()
         .filter(|jwk| header.kid.is_none() || jwk.get("kid").and_then(Value::as_str) == header.kid.as_deref())
         .filter_map(|jwk| decoding_key(header.alg, jwk))
@@ -130,30 +128,54 @@ pub fn verify<'a>(jwt: &str, keys: impl IntoIterator<Item = &'a Value>) -> Resul
 }
 
 /// The claims of `jwt` if one of `fitting` verifies its signature.
-fn check_signature(jwt: &str, header: JwsHeader, fitting: &[DecodingKey]) -> Result<Verified, JwsError> {
+pub fn check_signature(jwt: &str, header: JwsHeader, fitting: &[PublicKey]) -> Result<Verified, JwsError> {
     let [h, p, signature] = parts(jwt)?;
     if signature.is_empty() {
         return Err(JwsError::Signature);
     }
-    let message = format!("{h}.{p}");
+    let message = &jwt[..h.len() + 1 + p.len()];
     if fitting.is_empty() {
         return Err(JwsError::NoKey);
     }
-    let algorithm = header.alg.jsonwebtoken();
-    let verifies = |key: &DecodingKey| {
-        jsonwebtoken::crypto::verify(signature, message.as_bytes(), key, algorithm).unwrap_or(false)
-    };
-    if !fitting.iter().any(verifies) {
+    let signature = URL_SAFE_NO_PAD.decode(signature).map_err(|_| JwsError::Signature)?;
+    if !fitting.iter().any(|key| key.verifies(message.as_bytes(), &signature)) {
         return Err(JwsError::Signature);
     }
     let claims = json_object(p).ok_or(JwsError::Payload)?;
     Ok(Verified { header, claims })
 }
 
+/// A public key from a JWK, ready to check one algorithm's signatures.
+pub enum PublicKey {
+    Rsa {
+        params: &'static ring_sig::RsaParameters,
+        n: Vec<u8>,
+        e: Vec<u8>,
+    },
+    /// A P-256 point (uncompressed) or an Ed25519 key.
+    Raw {
+        algorithm: &'static dyn ring_sig::VerificationAlgorithm,
+        bytes: Vec<u8>,
+    },
+}
+
+impl PublicKey {
+    pub fn verifies(&self, message: &[u8], signature: &[u8]) -> bool {
+        match self {
+            PublicKey::Rsa { params, n, e } => {
+                RsaPublicKeyComponents { n, e }.verify(params, message, signature).is_ok()
+            }
+            PublicKey::Raw { algorithm, bytes } => {
+                UnparsedPublicKey::new(*algorithm, bytes).verify(message, signature).is_ok()
+            }
+        }
+    }
+}
+
 /// A public JWK as a key for `alg`, if it is one: RSA of at least 2048 bits for
 /// RS256 and PS256, P-256 for ES256, Ed25519 for EdDSA; a JWK that names
 /// another `alg`, or a use other than signing, is not.
-pub fn decoding_key(alg: Alg, jwk: &Value) -> Option<DecodingKey> {
+pub fn decoding_key(alg: Alg, jwk: &Value) -> Option<PublicKey> {
     let member = |name: &str| jwk.get(name).and_then(Value::as_str);
     if member("use").is_some_and(|u| u != "sig") {
         return None;
@@ -168,19 +190,31 @@ pub fn decoding_key(alg: Alg, jwk: &Value) -> Option<DecodingKey> {
     {
         return None;
     }
-    let decoded_len = |name: &str| member(name).and_then(|v| URL_SAFE_NO_PAD.decode(v).ok()).map(|b| b.len());
+    let bytes = |name: &str| member(name).and_then(|v| URL_SAFE_NO_PAD.decode(v).ok());
     match (alg, member("kty")?) {
-        (Alg::RS256 | Alg::PS256, "RSA") if decoded_len("n")? >= 256 => {
-            DecodingKey::from_rsa_components(member("n")?, member("e")?).ok()
+        (Alg::RS256 | Alg::PS256, "RSA") => {
+            let (n, e) = (bytes("n")?, bytes("e")?);
+            if n.len() < 256 || e.is_empty() {
+                return None;
+            }
+            let params = if alg == Alg::RS256 {
+                &ring_sig::RSA_PKCS1_2048_8192_SHA256
+            } else {
+                &ring_sig::RSA_PSS_2048_8192_SHA256
+            };
+            Some(PublicKey::Rsa { params, n, e })
         }
-        (Alg::ES256, "EC")
-            if member("crv")? == "P-256" && decoded_len("x")? == 32 && decoded_len("y")? == 32 =>
-        {
-            DecodingKey::from_ec_components(member("x")?, member("y")?).ok()
+        (Alg::ES256, "EC") if member("crv")? == "P-256" => {
+            let (x, y) = (bytes("x")?, bytes("y")?);
+            if x.len() != 32 || y.len() != 32 {
+                return None;
+            }
+            let bytes = [&[0x04][..], &x, &y].concat();
+            Some(PublicKey::Raw { algorithm: &ring_sig::ECDSA_P256_SHA256_FIXED, bytes })
         }
-        // jsonwebtoken slices the first 32 bytes of `x` and panics on fewer.
-        (Alg::EdDSA, "OKP") if member("crv")? == "Ed25519" && decoded_len("x")? == 32 => {
-            DecodingKey::from_ed_components(member("x")?).ok()
+        (Alg::EdDSA, "OKP") if member("crv")? == "Ed25519" => {
+            let bytes = bytes("x")?;
+            (bytes.len() == 32).then_some(PublicKey::Raw { algorithm: &ring_sig::ED25519, bytes })
         }
         _ => None,
     }
@@ -192,18 +226,17 @@ mod tests {
     use crate::crypto::KeyMaterial;
     use serde_json::json;
 
+    /// A compact JWS of `claims` under exactly `header`, signed by `key` (ring).
     fn sign(key: &KeyMaterial, header: Value, claims: Value) -> String {
         let b64 = |v: &Value| URL_SAFE_NO_PAD.encode(v.to_string());
         let message = format!("{}.{}", b64(&header), b64(&claims));
-        let encoding = match key.alg {
-            Alg::EdDSA => jsonwebtoken::EncodingKey::from_ed_pem(key.private_pem.as_bytes()),
-            Alg::ES256 => jsonwebtoken::EncodingKey::from_ec_pem(key.private_pem.as_bytes()),
-            _ => jsonwebtoken::EncodingKey::from_rsa_pem(key.private_pem.as_bytes()),
-        }
-        .unwrap();
-        let signature =
-            jsonwebtoken::crypto::sign(message.as_bytes(), &encoding, key.alg.jsonwebtoken()).unwrap();
-        format!("{message}.{signature}")
+        let signer =
+            crate::crypto::signer::Signer::from_pkcs8_pem(key.alg, key.private_pem.as_bytes()).unwrap();
+        format!("{message}.{}", b64_bytes(&signer.sign(message.as_bytes()).unwrap()))
+    }
+
+    fn b64_bytes(bytes: &[u8]) -> String {
+        URL_SAFE_NO_PAD.encode(bytes)
     }
 
     #[test]

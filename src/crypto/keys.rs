@@ -2,7 +2,6 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use rand::rngs::OsRng;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
@@ -36,15 +35,6 @@ impl Alg {
         Alg::ALL.into_iter().find(|a| a.as_str() == s)
     }
 
-    pub fn jsonwebtoken(self) -> jsonwebtoken::Algorithm {
-        match self {
-            Alg::RS256 => jsonwebtoken::Algorithm::RS256,
-            Alg::PS256 => jsonwebtoken::Algorithm::PS256,
-            Alg::ES256 => jsonwebtoken::Algorithm::ES256,
-            Alg::EdDSA => jsonwebtoken::Algorithm::EdDSA,
-        }
-    }
-
     fn is_rsa(self) -> bool {
         matches!(self, Alg::RS256 | Alg::PS256)
     }
@@ -70,20 +60,23 @@ impl KeyMaterial {
         reason = "start-up and the CLI: generating and encoding a new key does not fail"
     )]
     pub fn generate(alg: Alg) -> KeyMaterial {
+        let rng = ring::rand::SystemRandom::new();
         let private_pem = match alg {
-            Alg::RS256 | Alg::PS256 => rsa::RsaPrivateKey::new(&mut OsRng, 2048)
+            Alg::RS256 | Alg::PS256 => rsa::RsaPrivateKey::new(&mut rand::rng(), 2048)
                 .expect("RSA key generation")
                 .to_pkcs8_pem(LineEnding::LF)
                 .expect("PKCS#8 encoding of an RSA key")
                 .to_string(),
-            Alg::ES256 => p256::SecretKey::random(&mut OsRng)
-                .to_pkcs8_pem(LineEnding::LF)
-                .expect("PKCS#8 encoding of a P-256 key")
-                .to_string(),
-            Alg::EdDSA => ed25519_dalek::SigningKey::generate(&mut OsRng)
-                .to_pkcs8_pem(LineEnding::LF)
-                .expect("PKCS#8 encoding of an Ed25519 key")
-                .to_string(),
+            Alg::ES256 => pkcs8_pem(
+                ring::signature::EcdsaKeyPair::generate_pkcs8(
+                    &ring::signature::ECDSA_P256_SHA256_FIXED_SIGNING,
+                    &rng,
+                )
+                .expect("P-256 key generation"),
+            ),
+            Alg::EdDSA => pkcs8_pem(
+                ring::signature::Ed25519KeyPair::generate_pkcs8(&rng).expect("Ed25519 key generation"),
+            ),
         };
         KeyMaterial::from_pem(&private_pem, Some(alg)).expect("a freshly generated key parses")
     }
@@ -102,11 +95,7 @@ impl KeyMaterial {
             if key.size() * 8 < 2048 {
                 return Err(format!("RSA keys need at least 2048 bits, this one has {}", key.size() * 8));
             }
-            let public_jwk = json!({
-                "kty": "RSA",
-                "n": b64(&key.n().to_bytes_be()),
-                "e": b64(&key.e().to_bytes_be()),
-            });
+            let public_jwk = json!({ "kty": "RSA", "n": b64(&key.n_bytes()), "e": b64(&key.e_bytes()) });
             let private_pem = key.to_pkcs8_pem(LineEnding::LF).map_err(|e| e.to_string())?.to_string();
             return Ok(KeyMaterial { alg, private_pem, public_jwk });
         }
@@ -114,8 +103,7 @@ impl KeyMaterial {
             p256::SecretKey::from_pkcs8_pem(pem).ok().or_else(|| p256::SecretKey::from_sec1_pem(pem).ok())
         {
             check_alg(alg, Alg::ES256)?;
-            let point =
-                p256::elliptic_curve::sec1::ToEncodedPoint::to_encoded_point(&key.public_key(), false);
+            let point = p256::elliptic_curve::sec1::ToSec1Point::to_sec1_point(&key.public_key(), false);
             let (Some(x), Some(y)) = (point.x(), point.y()) else {
                 return Err("P-256 public key has no coordinates".into());
             };
@@ -123,12 +111,14 @@ impl KeyMaterial {
             let private_pem = key.to_pkcs8_pem(LineEnding::LF).map_err(|e| e.to_string())?.to_string();
             return Ok(KeyMaterial { alg: Alg::ES256, private_pem, public_jwk });
         }
-        if let Ok(key) = ed25519_dalek::SigningKey::from_pkcs8_pem(pem) {
+        let der = ::pem::parse(pem).ok().filter(|p| p.tag() == "PRIVATE KEY");
+        if let Some(key) =
+            der.and_then(|p| ring::signature::Ed25519KeyPair::from_pkcs8_maybe_unchecked(p.contents()).ok())
+        {
             check_alg(alg, Alg::EdDSA)?;
-            let public_jwk =
-                json!({"kty": "OKP", "crv": "Ed25519", "x": b64(key.verifying_key().as_bytes())});
-            let private_pem = key.to_pkcs8_pem(LineEnding::LF).map_err(|e| e.to_string())?.to_string();
-            return Ok(KeyMaterial { alg: Alg::EdDSA, private_pem, public_jwk });
+            let x = b64(ring::signature::KeyPair::public_key(&key).as_ref());
+            let public_jwk = json!({"kty": "OKP", "crv": "Ed25519", "x": x});
+            return Ok(KeyMaterial { alg: Alg::EdDSA, private_pem: pem.to_string(), public_jwk });
         }
         Err("not a PEM private key careid can use (RSA ≥ 2048 bits, EC P-256 or Ed25519)".into())
     }
@@ -152,6 +142,14 @@ pub fn jwk_thumbprint(jwk: &Value) -> String {
         members.iter().map(|m| (m.to_string(), jwk[*m].clone())).collect();
     let digest = Sha256::digest(Value::Object(canonical).to_string().as_bytes());
     b64(&digest)
+}
+
+/// A PKCS#8 document as PEM (`PRIVATE KEY`).
+fn pkcs8_pem(document: ring::pkcs8::Document) -> String {
+    ::pem::encode_config(
+        &::pem::Pem::new("PRIVATE KEY", document.as_ref()),
+        ::pem::EncodeConfig::new().set_line_ending(::pem::LineEnding::LF),
+    )
 }
 
 fn check_alg(wanted: Option<Alg>, actual: Alg) -> Result<(), String> {

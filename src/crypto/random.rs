@@ -1,14 +1,24 @@
 //! Random tokens and their at-rest digests.
 
-use rand::RngCore;
+use rand::{Rng, RngExt};
 use sha2::{Digest, Sha256};
 
 use super::keys::b64;
 
-/// `bytes` random bytes from the OS CSPRNG, base64url without padding.
+/// Fills `buf` from a CSPRNG seeded by the operating system (rand's thread RNG).
+pub fn fill(buf: &mut [u8]) {
+    rand::rng().fill_bytes(buf);
+}
+
+/// A uniformly random number below `bound`, from the same CSPRNG.
+pub fn below(bound: u32) -> u32 {
+    rand::rng().random_range(0..bound)
+}
+
+/// `bytes` random bytes, base64url without padding.
 pub fn token(bytes: usize) -> String {
     let mut buf = vec![0u8; bytes];
-    rand::rngs::OsRng.fill_bytes(&mut buf);
+    fill(&mut buf);
     b64(&buf)
 }
 

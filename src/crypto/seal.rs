@@ -7,7 +7,6 @@ use aes_gcm::aead::{Aead, KeyInit, Payload};
 use aes_gcm::{Aes256Gcm, Nonce};
 use base64::Engine;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
-use rand::RngCore;
 
 use crate::secret::Secret;
 
@@ -33,7 +32,7 @@ impl Sealer {
     #[allow(clippy::expect_used, reason = "AES-GCM fails only past 64 GiB of plaintext")]
     pub fn seal(&self, plaintext: &[u8], context: &[u8]) -> Vec<u8> {
         let mut nonce = [0u8; NONCE_LEN];
-        rand::rngs::OsRng.fill_bytes(&mut nonce);
+        super::random::fill(&mut nonce);
         let ciphertext = self
             .cipher
             .encrypt(&Nonce::from(nonce), Payload { msg: plaintext, aad: context })
@@ -83,7 +82,7 @@ fn create_kek_file(path: &Path) -> Result<[u8; 32], String> {
         std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     }
     let mut key = [0u8; 32];
-    rand::rngs::OsRng.fill_bytes(&mut key);
+    super::random::fill(&mut key);
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]

@@ -69,8 +69,8 @@ impl RedisStore {
             let [url] = urls else { return Err(format!("redis_url {shown}: one URL, or set redis_cluster")) };
             let client = redis::Client::open(*url).map_err(|e| format!("redis_url {shown}: {e}"))?;
             let config = redis::aio::ConnectionManagerConfig::new()
-                .set_connection_timeout(Duration::from_secs(1))
-                .set_response_timeout(Duration::from_secs(2))
+                .set_connection_timeout(Some(Duration::from_secs(1)))
+                .set_response_timeout(Some(Duration::from_secs(2)))
                 .set_number_of_retries(1);
             let connecting = ConnectionManager::new_with_config(client, config);
             Conn::Single(

@@ -3,7 +3,6 @@
 //! counts towards the same durable lock as a wrong SMS code, and each use is
 //! audited and told to the person by email.
 
-use rand::Rng;
 use serde_json::json;
 
 use crate::AppState;
@@ -20,8 +19,8 @@ const LENGTH: usize = 10;
 
 /// A new code as shown: `xxxxx-xxxxx`.
 fn generate() -> String {
-    let mut rng = rand::rngs::OsRng;
-    let chars: String = (0..LENGTH).map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char).collect();
+    let pick = || ALPHABET[random::below(ALPHABET.len() as u32) as usize] as char;
+    let chars: String = (0..LENGTH).map(|_| pick()).collect();
     format!("{}-{}", &chars[..LENGTH / 2], &chars[LENGTH / 2..])
 }
 

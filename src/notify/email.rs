@@ -154,8 +154,8 @@ impl EmailTemplates {
         let context = minijinja::context! {
             lang => lang.code(),
             dir => lang.dir(),
-            brand => brand,
-            ..minijinja::Value::from_serialize(&context)
+            brand => minijinja::Value::from(minijinja::value::Serde(brand)),
+            ..minijinja::Value::from(minijinja::value::Serde(&context))
         };
         let text = self.env.get_template(&format!("{name}.txt"))?.render(&context)?;
         let html = self.env.get_template(&format!("{name}.html"))?.render(&context)?;

@@ -129,7 +129,7 @@ pub struct ActiveToken {
 /// Signed by a published careid key as an access token, expired or not. The
 /// `typ` check keeps ID tokens (same keys and issuer) out (RFC 9068 §4).
 pub fn decode(state: &AppState, token: &str) -> Result<AccessClaims, Refused> {
-    let header = jsonwebtoken::decode_header(token).map_err(|_| Refused::Invalid)?;
+    let header = crate::crypto::jws::header(token).map_err(|_| Refused::Invalid)?;
     if !header.typ.is_some_and(|t| t.eq_ignore_ascii_case("at+jwt")) {
         return Err(Refused::Invalid);
     }

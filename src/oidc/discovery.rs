@@ -5,7 +5,7 @@ use axum::http::{HeaderMap, HeaderValue};
 use axum::response::Response;
 use serde_json::{Value, json};
 
-use super::{JWKS_PATH, client_keys, end_session, introspect, par, revoke, token, userinfo};
+use super::{JWKS_PATH, end_session, introspect, par, revoke, token, userinfo};
 use crate::AppState;
 use crate::clients::{AuthMethod, SCOPES};
 use crate::crypto::jws;
@@ -71,7 +71,7 @@ fn document(state: &AppState, algs: &[crate::crypto::Alg]) -> Value {
         // no metadata; `true` (also what omitting it means) would promise
         // that careid fetches a client's URI, which it never does.
         "request_uri_parameter_supported": false,
-        "request_object_signing_alg_values_supported": client_keys::ACCEPTED_ALGS,
+        "request_object_signing_alg_values_supported": jws::ACCEPTED_ALGS,
         "authorization_response_iss_parameter_supported": true,
         "end_session_endpoint": config.url(end_session::PATH),
         "backchannel_logout_supported": true,

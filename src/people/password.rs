@@ -4,7 +4,7 @@
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 
-use argon2::password_hash::{Output, ParamsString, PasswordHash, SaltString, rand_core::OsRng};
+use argon2::password_hash::{Output, ParamsString, PasswordHash, SaltString};
 use argon2::{Algorithm, Argon2, Block, Params, Version};
 use serde::{Deserialize, Serialize};
 use tokio::sync::oneshot;
@@ -113,9 +113,16 @@ fn blocks<'m>(params: &Params, memory: &'m mut Vec<Block>) -> &'m mut [Block] {
     &mut memory[..params.block_count()]
 }
 
+/// 16 random bytes (the PHC recommendation), as the salt of one hash.
+fn new_salt() -> Result<SaltString, String> {
+    let mut bytes = [0u8; 16];
+    crate::crypto::random::fill(&mut bytes);
+    SaltString::encode_b64(&bytes).map_err(|e| e.to_string())
+}
+
 /// A PHC string (`$argon2id$v=19$m=…`) of `password` under a fresh salt.
 fn hash_with(params: &Params, password: &[u8], memory: &mut Vec<Block>) -> Result<String, String> {
-    let salt = SaltString::generate(&mut OsRng);
+    let salt = new_salt()?;
     let mut salt_bytes = [0u8; 64];
     let salt_bytes = salt.decode_b64(&mut salt_bytes).map_err(|e| e.to_string())?;
     let mut out = [0u8; Params::DEFAULT_OUTPUT_LEN];
@@ -187,7 +194,7 @@ mod tests {
         let pool = cheap();
         let params = Params::new(128, 3, 2, None).unwrap();
         let other = Argon2::new(Algorithm::Argon2id, Version::V0x13, params);
-        let hash = other.hash_password(b"pw", &SaltString::generate(&mut OsRng)).unwrap().to_string();
+        let hash = other.hash_password(b"pw", &new_salt().unwrap()).unwrap().to_string();
         assert!(pool.verify("pw", Some(&hash)).await);
         assert!(!pool.verify("pW", Some(&hash)).await);
         let ours = pool.hash("pw").await;

@@ -60,14 +60,13 @@ fn is_unique_violation(e: &StoreError) -> bool {
 impl Store {
     pub async fn api(&self, id: &str) -> Result<Option<Api>, StoreError> {
         let sql = format!("{SELECT} WHERE a.id = $1 ORDER BY s.position");
-        let rows =
-            on_pool!(self, pool => sqlx::query_as::<_, ApiScopeRow>(&sql).bind(id).fetch_all(pool).await)?;
+        let rows = on_pool!(self, pool => sqlx::query_as::<_, ApiScopeRow>(sqlx::AssertSqlSafe(sql.as_str())).bind(id).fetch_all(pool).await)?;
         Ok(fold(rows)?.pop())
     }
 
     pub async fn list_apis(&self) -> Result<Vec<Api>, StoreError> {
         let sql = format!("{SELECT} ORDER BY a.id, s.position");
-        let rows = on_pool!(self, pool => sqlx::query_as::<_, ApiScopeRow>(&sql).fetch_all(pool).await)?;
+        let rows = on_pool!(self, pool => sqlx::query_as::<_, ApiScopeRow>(sqlx::AssertSqlSafe(sql.as_str())).fetch_all(pool).await)?;
         fold(rows)
     }
 

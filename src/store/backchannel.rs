@@ -29,7 +29,7 @@ impl Store {
         let sql = format!(
             "INSERT INTO backchannel_deliveries ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
         );
-        on_pool!(self, pool => sqlx::query(&sql)
+        on_pool!(self, pool => sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
             .bind(&d.id).bind(&d.client_id).bind(&d.uri).bind(&d.logout_token).bind(&d.sid)
             .bind(d.attempts).bind(d.next_attempt_at).bind(&d.last_error).bind(d.delivered_at)
             .bind(d.failed_at).bind(d.created_at)
@@ -45,7 +45,7 @@ impl Store {
              ORDER BY next_attempt_at LIMIT $2"
         );
         Ok(
-            on_pool!(self, pool => sqlx::query_as::<_, Delivery>(&sql).bind(now).bind(limit).fetch_all(pool).await)?,
+            on_pool!(self, pool => sqlx::query_as::<_, Delivery>(sqlx::AssertSqlSafe(sql.as_str())).bind(now).bind(limit).fetch_all(pool).await)?,
         )
     }
 
@@ -82,6 +82,8 @@ impl Store {
         let sql = format!(
             "SELECT {COLUMNS} FROM backchannel_deliveries ORDER BY created_at DESC, id DESC LIMIT $1"
         );
-        Ok(on_pool!(self, pool => sqlx::query_as::<_, Delivery>(&sql).bind(limit).fetch_all(pool).await)?)
+        Ok(
+            on_pool!(self, pool => sqlx::query_as::<_, Delivery>(sqlx::AssertSqlSafe(sql.as_str())).bind(limit).fetch_all(pool).await)?,
+        )
     }
 }

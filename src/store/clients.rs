@@ -127,7 +127,7 @@ impl Store {
                     return Ok(false);
                 }
             }
-            sqlx::query(&sql)
+            sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
                 .bind(&c.id)
                 .bind(&c.name)
                 .bind(c.public)
@@ -168,8 +168,7 @@ impl Store {
 
     pub async fn client(&self, id: &str) -> Result<Option<Client>, StoreError> {
         let sql = format!("SELECT {COLUMNS} FROM clients WHERE id = $1");
-        let row =
-            on_pool!(self, pool => sqlx::query_as::<_, ClientRow>(&sql).bind(id).fetch_optional(pool).await)?;
+        let row = on_pool!(self, pool => sqlx::query_as::<_, ClientRow>(sqlx::AssertSqlSafe(sql.as_str())).bind(id).fetch_optional(pool).await)?;
         let Some(mut client) = row.map(ClientRow::into_client).transpose()? else { return Ok(None) };
         client.deployments = self.client_deployments(id).await?;
         Ok(Some(client))
@@ -183,7 +182,7 @@ impl Store {
 
     pub async fn list_clients(&self) -> Result<Vec<Client>, StoreError> {
         let sql = format!("SELECT {COLUMNS} FROM clients ORDER BY id");
-        let rows = on_pool!(self, pool => sqlx::query_as::<_, ClientRow>(&sql).fetch_all(pool).await)?;
+        let rows = on_pool!(self, pool => sqlx::query_as::<_, ClientRow>(sqlx::AssertSqlSafe(sql.as_str())).fetch_all(pool).await)?;
         let sql = "SELECT client_id, deployment_id FROM client_deployments ORDER BY client_id, deployment_id";
         let bindings =
             on_pool!(self, pool => sqlx::query_as::<_, (String, String)>(sql).fetch_all(pool).await)?;

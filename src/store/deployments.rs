@@ -55,12 +55,16 @@ const COLUMNS: &str = "id, name, mfa_required, passkey_required, email_verificat
 impl Store {
     pub async fn deployment(&self, id: &str) -> Result<Option<Deployment>, StoreError> {
         let sql = format!("SELECT {COLUMNS} FROM deployments WHERE id = $1");
-        Ok(on_pool!(self, pool => sqlx::query_as::<_, Deployment>(&sql).bind(id).fetch_optional(pool).await)?)
+        Ok(
+            on_pool!(self, pool => sqlx::query_as::<_, Deployment>(sqlx::AssertSqlSafe(sql.as_str())).bind(id).fetch_optional(pool).await)?,
+        )
     }
 
     pub async fn list_deployments(&self) -> Result<Vec<Deployment>, StoreError> {
         let sql = format!("SELECT {COLUMNS} FROM deployments ORDER BY id");
-        Ok(on_pool!(self, pool => sqlx::query_as::<_, Deployment>(&sql).fetch_all(pool).await)?)
+        Ok(
+            on_pool!(self, pool => sqlx::query_as::<_, Deployment>(sqlx::AssertSqlSafe(sql.as_str())).fetch_all(pool).await)?,
+        )
     }
 
     /// A page of deployments in creation order; `only` narrows to one (an
@@ -78,7 +82,7 @@ impl Store {
              ORDER BY created_at, id LIMIT $5"
         );
         let name = super::members::contains(name);
-        Ok(on_pool!(self, pool => sqlx::query_as::<_, Deployment>(&sql)
+        Ok(on_pool!(self, pool => sqlx::query_as::<_, Deployment>(sqlx::AssertSqlSafe(sql.as_str()))
             .bind(only).bind(&name).bind(page.after_at()).bind(page.after_id()).bind(page.limit)
             .fetch_all(pool).await)?)
     }
@@ -126,7 +130,7 @@ impl Store {
              updated_at = excluded.updated_at, version = deployments.version + 1, \
              staff_client = excluded.staff_client, patient_client = excluded.patient_client"
         );
-        on_pool!(self, pool => sqlx::query(&sql)
+        on_pool!(self, pool => sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
             .bind(&d.id).bind(&d.name).bind(d.mfa_required).bind(d.passkey_required)
             .bind(d.email_verification_hours).bind(d.invitation_days).bind(&d.terms_version)
             .bind(&d.terms_url).bind(&d.privacy_url).bind(&d.disclaimer_text).bind(&d.disclaimer_version)

@@ -72,7 +72,7 @@ impl Store {
         let sql = format!(
             "INSERT INTO grants ({GRANT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)"
         );
-        on_pool!(self, pool => sqlx::query(&sql)
+        on_pool!(self, pool => sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
             .bind(&g.id).bind(&g.client_id).bind(&g.user_id).bind(&g.sid).bind(&g.scope)
             .bind(g.auth_time).bind(&g.acr).bind(&g.amr).bind(g.offline).bind(g.created_at)
             .bind(g.expires_at).bind(g.revoked_at).bind(&g.revoked_reason).bind(&g.resources)
@@ -83,7 +83,9 @@ impl Store {
 
     pub async fn grant(&self, id: &str) -> Result<Option<Grant>, StoreError> {
         let sql = format!("SELECT {GRANT_COLUMNS} FROM grants WHERE id = $1");
-        Ok(on_pool!(self, pool => sqlx::query_as::<_, Grant>(&sql).bind(id).fetch_optional(pool).await)?)
+        Ok(
+            on_pool!(self, pool => sqlx::query_as::<_, Grant>(sqlx::AssertSqlSafe(sql.as_str())).bind(id).fetch_optional(pool).await)?,
+        )
     }
 
     /// Revokes one grant (and so its refresh tokens and the access tokens naming it).

@@ -77,7 +77,7 @@ impl Store {
              ORDER BY created_at, id LIMIT $6",
             status_condition(status)
         );
-        Ok(on_pool!(self, pool => sqlx::query_as::<_, Invitation>(&sql)
+        Ok(on_pool!(self, pool => sqlx::query_as::<_, Invitation>(sqlx::AssertSqlSafe(sql.as_str()))
             .bind(now).bind(deployment).bind(role).bind(page.after_at()).bind(page.after_id()).bind(page.limit)
             .fetch_all(pool).await)?)
     }
@@ -86,7 +86,7 @@ impl Store {
         let sql = format!(
             "INSERT INTO invitations ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
         );
-        on_pool!(self, pool => sqlx::query(&sql)
+        on_pool!(self, pool => sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
             .bind(&i.id).bind(&i.token_hash).bind(&i.role).bind(&i.deployment_id).bind(&i.inviter_id)
             .bind(&i.email).bind(i.created_at).bind(i.expires_at).bind(i.redeemed_at).bind(&i.redeemed_by)
             .bind(i.revoked_at).bind(i.sent_at).bind(&i.locale).bind(&i.client_id)
@@ -97,13 +97,15 @@ impl Store {
     pub async fn invitation_by_token_hash(&self, token_hash: &str) -> Result<Option<Invitation>, StoreError> {
         let sql = format!("SELECT {COLUMNS} FROM invitations WHERE token_hash = $1");
         Ok(
-            on_pool!(self, pool => sqlx::query_as::<_, Invitation>(&sql).bind(token_hash).fetch_optional(pool).await)?,
+            on_pool!(self, pool => sqlx::query_as::<_, Invitation>(sqlx::AssertSqlSafe(sql.as_str())).bind(token_hash).fetch_optional(pool).await)?,
         )
     }
 
     pub async fn invitation(&self, id: &str) -> Result<Option<Invitation>, StoreError> {
         let sql = format!("SELECT {COLUMNS} FROM invitations WHERE id = $1");
-        Ok(on_pool!(self, pool => sqlx::query_as::<_, Invitation>(&sql).bind(id).fetch_optional(pool).await)?)
+        Ok(
+            on_pool!(self, pool => sqlx::query_as::<_, Invitation>(sqlx::AssertSqlSafe(sql.as_str())).bind(id).fetch_optional(pool).await)?,
+        )
     }
 
     /// The invitation that created the account `user_id`, if it came through one.
@@ -112,7 +114,7 @@ impl Store {
             "SELECT {COLUMNS} FROM invitations WHERE redeemed_by = $1 ORDER BY redeemed_at DESC LIMIT 1"
         );
         Ok(
-            on_pool!(self, pool => sqlx::query_as::<_, Invitation>(&sql).bind(user_id).fetch_optional(pool).await)?,
+            on_pool!(self, pool => sqlx::query_as::<_, Invitation>(sqlx::AssertSqlSafe(sql.as_str())).bind(user_id).fetch_optional(pool).await)?,
         )
     }
 
@@ -127,7 +129,7 @@ impl Store {
              ORDER BY created_at DESC, id DESC LIMIT $2"
         );
         Ok(
-            on_pool!(self, pool => sqlx::query_as::<_, Invitation>(&sql).bind(inviter).bind(limit).fetch_all(pool).await)?,
+            on_pool!(self, pool => sqlx::query_as::<_, Invitation>(sqlx::AssertSqlSafe(sql.as_str())).bind(inviter).bind(limit).fetch_all(pool).await)?,
         )
     }
 

@@ -59,7 +59,7 @@ impl Store {
             status_condition(query.status)
         );
         let (email, name) = (contains(query.email), contains(query.name));
-        Ok(on_pool!(self, pool => sqlx::query_as::<_, User>(&sql)
+        Ok(on_pool!(self, pool => sqlx::query_as::<_, User>(sqlx::AssertSqlSafe(sql.as_str()))
             .bind(query.now).bind(query.deployment).bind(&email).bind(&name).bind(query.role)
             .bind(page.after_at()).bind(page.after_id()).bind(page.limit)
             .fetch_all(pool).await)?)

@@ -42,7 +42,7 @@ impl Store {
         let sql = format!(
             "INSERT INTO email_outbox ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
         );
-        on_pool!(self, pool => sqlx::query(&sql)
+        on_pool!(self, pool => sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
             .bind(&m.id).bind(&m.recipient).bind(&m.subject).bind(&m.text_body).bind(&m.html_body)
             .bind(m.created_at).bind(m.attempts).bind(m.next_attempt_at).bind(m.sent_at).bind(&m.last_error)
             .bind(m.failed_at).bind(&m.from_name)
@@ -56,7 +56,7 @@ impl Store {
              ORDER BY next_attempt_at LIMIT $2"
         );
         Ok(
-            on_pool!(self, pool => sqlx::query_as::<_, OutgoingEmail>(&sql).bind(now).bind(limit).fetch_all(pool).await)?,
+            on_pool!(self, pool => sqlx::query_as::<_, OutgoingEmail>(sqlx::AssertSqlSafe(sql.as_str())).bind(now).bind(limit).fetch_all(pool).await)?,
         )
     }
 
@@ -66,7 +66,7 @@ impl Store {
             "UPDATE email_outbox SET next_attempt_at = $1, attempts = attempts + 1 \
              WHERE id = $2 AND next_attempt_at = $3 AND {PENDING}"
         );
-        let n = on_pool!(self, pool => sqlx::query(&sql).bind(lease_until).bind(id).bind(seen_next)
+        let n = on_pool!(self, pool => sqlx::query(sqlx::AssertSqlSafe(sql.as_str())).bind(lease_until).bind(id).bind(seen_next)
             .execute(pool).await.map(|r| r.rows_affected()))?;
         Ok(n == 1)
     }
@@ -93,7 +93,7 @@ impl Store {
             "UPDATE email_outbox SET failed_at = $1, last_error = $2, text_body = '', html_body = '' \
              WHERE id = $3 AND {PENDING}"
         );
-        on_pool!(self, pool => sqlx::query(&sql).bind(now).bind(error).bind(id).execute(pool).await.map(drop))?;
+        on_pool!(self, pool => sqlx::query(sqlx::AssertSqlSafe(sql.as_str())).bind(now).bind(error).bind(id).execute(pool).await.map(drop))?;
         Ok(())
     }
 
@@ -108,15 +108,17 @@ impl Store {
             "UPDATE email_outbox SET failed_at = $1, text_body = '', html_body = '' \
              WHERE {PENDING} AND created_at <= $2 RETURNING id, recipient, attempts"
         );
-        Ok(on_pool!(self, pool => sqlx::query_as::<_, AbandonedEmail>(&sql).bind(now).bind(queued_by)
-            .fetch_all(pool).await)?)
+        Ok(
+            on_pool!(self, pool => sqlx::query_as::<_, AbandonedEmail>(sqlx::AssertSqlSafe(sql.as_str())).bind(now).bind(queued_by)
+            .fetch_all(pool).await)?,
+        )
     }
 
     /// Newest first, bodies as stored (tests and operators).
     pub async fn recent_emails(&self, limit: i64) -> Result<Vec<OutgoingEmail>, StoreError> {
         let sql = format!("SELECT {COLUMNS} FROM email_outbox ORDER BY created_at DESC, id DESC LIMIT $1");
         Ok(
-            on_pool!(self, pool => sqlx::query_as::<_, OutgoingEmail>(&sql).bind(limit).fetch_all(pool).await)?,
+            on_pool!(self, pool => sqlx::query_as::<_, OutgoingEmail>(sqlx::AssertSqlSafe(sql.as_str())).bind(limit).fetch_all(pool).await)?,
         )
     }
 }

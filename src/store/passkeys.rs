@@ -34,7 +34,7 @@ impl Store {
             "INSERT INTO passkeys ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
              ON CONFLICT (credential_id) DO NOTHING"
         );
-        let inserted = on_pool!(self, pool => sqlx::query(&sql)
+        let inserted = on_pool!(self, pool => sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
             .bind(&p.id).bind(&p.user_id).bind(&p.credential_id).bind(&p.name).bind(&p.passkey)
             .bind(p.sign_count).bind(p.created_at).bind(p.last_used_at)
             .execute(pool).await.map(|r| r.rows_affected()))?;
@@ -45,7 +45,7 @@ impl Store {
     pub async fn passkeys_of(&self, user_id: &str) -> Result<Vec<StoredPasskey>, StoreError> {
         let sql = format!("SELECT {COLUMNS} FROM passkeys WHERE user_id = $1 ORDER BY created_at, id");
         Ok(
-            on_pool!(self, pool => sqlx::query_as::<_, StoredPasskey>(&sql).bind(user_id).fetch_all(pool).await)?,
+            on_pool!(self, pool => sqlx::query_as::<_, StoredPasskey>(sqlx::AssertSqlSafe(sql.as_str())).bind(user_id).fetch_all(pool).await)?,
         )
     }
 
@@ -62,7 +62,7 @@ impl Store {
         credential_id: &str,
     ) -> Result<Option<StoredPasskey>, StoreError> {
         let sql = format!("SELECT {COLUMNS} FROM passkeys WHERE credential_id = $1");
-        Ok(on_pool!(self, pool => sqlx::query_as::<_, StoredPasskey>(&sql)
+        Ok(on_pool!(self, pool => sqlx::query_as::<_, StoredPasskey>(sqlx::AssertSqlSafe(sql.as_str()))
             .bind(credential_id).fetch_optional(pool).await)?)
     }
 

@@ -23,7 +23,7 @@ const COLUMNS: &str = "sid, user_id, session_key, created_at, last_seen, ip, use
 impl Store {
     pub async fn insert_user_session(&self, s: &UserSession) -> Result<(), StoreError> {
         let sql = format!("INSERT INTO user_sessions ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)");
-        on_pool!(self, pool => sqlx::query(&sql)
+        on_pool!(self, pool => sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
             .bind(&s.sid).bind(&s.user_id).bind(&s.session_key).bind(s.created_at).bind(s.last_seen)
             .bind(&s.ip).bind(&s.user_agent).bind(s.ended_at)
             .execute(pool).await.map(drop))?;
@@ -42,7 +42,7 @@ impl Store {
             "UPDATE user_sessions SET ended_at = $1 WHERE sid = $2 AND ended_at IS NULL RETURNING {COLUMNS}"
         );
         Ok(
-            on_pool!(self, pool => sqlx::query_as::<_, UserSession>(&sql).bind(now).bind(sid).fetch_optional(pool).await)?,
+            on_pool!(self, pool => sqlx::query_as::<_, UserSession>(sqlx::AssertSqlSafe(sql.as_str())).bind(now).bind(sid).fetch_optional(pool).await)?,
         )
     }
 
@@ -63,7 +63,7 @@ impl Store {
              ORDER BY last_seen DESC"
         );
         Ok(
-            on_pool!(self, pool => sqlx::query_as::<_, UserSession>(&sql).bind(user_id).bind(active_since).fetch_all(pool).await)?,
+            on_pool!(self, pool => sqlx::query_as::<_, UserSession>(sqlx::AssertSqlSafe(sql.as_str())).bind(user_id).bind(active_since).fetch_all(pool).await)?,
         )
     }
 }

@@ -50,20 +50,26 @@ impl Store {
 
     pub async fn user_by_id(&self, id: &str) -> Result<Option<User>, StoreError> {
         let sql = format!("SELECT {COLUMNS} FROM users WHERE id = $1");
-        Ok(on_pool!(self, pool => sqlx::query_as::<_, User>(&sql).bind(id).fetch_optional(pool).await)?)
+        Ok(
+            on_pool!(self, pool => sqlx::query_as::<_, User>(sqlx::AssertSqlSafe(sql.as_str())).bind(id).fetch_optional(pool).await)?,
+        )
     }
 
     /// By normalised email (see [`crate::people::Email`]).
     pub async fn user_by_email(&self, email: &str) -> Result<Option<User>, StoreError> {
         let sql = format!("SELECT {COLUMNS} FROM users WHERE email_normalized = $1");
-        Ok(on_pool!(self, pool => sqlx::query_as::<_, User>(&sql).bind(email).fetch_optional(pool).await)?)
+        Ok(
+            on_pool!(self, pool => sqlx::query_as::<_, User>(sqlx::AssertSqlSafe(sql.as_str())).bind(email).fetch_optional(pool).await)?,
+        )
     }
 
     pub async fn list_users(&self, deployment: Option<&str>) -> Result<Vec<User>, StoreError> {
         let sql = format!(
             "SELECT {COLUMNS} FROM users WHERE ($1 IS NULL OR deployment_id = $1) ORDER BY email_normalized"
         );
-        Ok(on_pool!(self, pool => sqlx::query_as::<_, User>(&sql).bind(deployment).fetch_all(pool).await)?)
+        Ok(
+            on_pool!(self, pool => sqlx::query_as::<_, User>(sqlx::AssertSqlSafe(sql.as_str())).bind(deployment).fetch_all(pool).await)?,
+        )
     }
 
     /// Counts a failed sign-in; at `lock_after` failures the account locks until
@@ -126,8 +132,10 @@ impl Store {
              AND verification_reminded_at IS NULL AND verify_by > $1 AND verify_by < $2 \
              ORDER BY verify_by LIMIT $3"
         );
-        Ok(on_pool!(self, pool => sqlx::query_as::<_, User>(&sql).bind(now).bind(now + within).bind(limit)
-            .fetch_all(pool).await)?)
+        Ok(
+            on_pool!(self, pool => sqlx::query_as::<_, User>(sqlx::AssertSqlSafe(sql.as_str())).bind(now).bind(now + within).bind(limit)
+            .fetch_all(pool).await)?,
+        )
     }
 
     /// Claims the one reminder of the current deadline (of concurrent claims, one wins).

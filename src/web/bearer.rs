@@ -106,8 +106,7 @@ impl FromRequestParts<AppState> for BearerUser {
 /// not told to the caller.
 async fn authenticate(state: &AppState, token: &str) -> Result<Option<BearerUser>, crate::store::StoreError> {
     // Only access tokens: an ID token is signed by the same keys but is no credential.
-    let is_access_token =
-        jsonwebtoken::decode_header(token).is_ok_and(|h| h.typ.as_deref() == Some("at+jwt"));
+    let is_access_token = crate::crypto::jws::header(token).is_ok_and(|h| h.typ.as_deref() == Some("at+jwt"));
     if !is_access_token {
         return Ok(None);
     }

@@ -111,9 +111,9 @@ impl Templates {
         let lang = i18n::current();
         let brand = brand::current::current();
         let csp = with_logo(csp, brand.logo_url.as_deref());
-        let context = Value::from_serialize(&context);
+        let context = Value::from(minijinja::value::Serde(&context));
         let context = minijinja::context! {
-            brand => &brand,
+            brand => Value::from(minijinja::value::Serde(&brand)),
             lang => lang.code(),
             dir => lang.dir(),
             languages => Lang::ALL.map(|l| minijinja::context! { code => l.code(), name => l.native_name() }),

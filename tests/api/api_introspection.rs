@@ -5,6 +5,7 @@
 
 use jsonwebtoken::{EncodingKey, Header};
 use p256::ecdsa::SigningKey;
+use p256::elliptic_curve::Generate;
 use p256::pkcs8::{EncodePrivateKey, LineEnding};
 use serde_json::{Value, json};
 
@@ -126,8 +127,8 @@ async fn an_expired_token_is_inactive() {
 
 /// The Records API with one ES256 key besides its secret, and that key.
 async fn records_with_key(app: &TestApp) -> EncodingKey {
-    let key = SigningKey::random(&mut rand::rngs::OsRng);
-    let point = key.verifying_key().to_encoded_point(false);
+    let key = SigningKey::generate_from_rng(&mut rand::rng());
+    let point = key.verifying_key().to_sec1_point(false);
     let b64 = careid::crypto::keys::b64;
     let jwk = json!({
         "kty": "EC", "crv": "P-256", "kid": "rk1", "alg": "ES256", "use": "sig",

@@ -4,6 +4,7 @@
 
 use jsonwebtoken::{EncodingKey, Header};
 use p256::ecdsa::SigningKey;
+use p256::elliptic_curve::Generate;
 use p256::pkcs8::{EncodePrivateKey, LineEnding};
 use serde_json::{Value, json};
 
@@ -55,8 +56,8 @@ async fn client_secret_post_works_for_its_client_and_basic_is_refused() {
 
 /// A client registered with one ES256 key, and that key to sign assertions.
 async fn add_key_client(app: &TestApp) -> EncodingKey {
-    let key = SigningKey::random(&mut rand::rngs::OsRng);
-    let point = key.verifying_key().to_encoded_point(false);
+    let key = SigningKey::generate_from_rng(&mut rand::rng());
+    let point = key.verifying_key().to_sec1_point(false);
     let b64 = careid::crypto::keys::b64;
     let jwk = json!({
         "kty": "EC", "crv": "P-256", "kid": "k1", "alg": "ES256", "use": "sig",
@@ -126,7 +127,7 @@ async fn a_private_key_jwt_assertion_for_another_audience_or_signer_is_refused()
     let (status, body) = with_assertion(&app, &elsewhere).await;
     assert_eq!((status, body["error"].as_str()), (401, Some("invalid_client")), "{body}");
     let stranger = EncodingKey::from_ec_pem(
-        SigningKey::random(&mut rand::rngs::OsRng).to_pkcs8_pem(LineEnding::LF).unwrap().as_bytes(),
+        SigningKey::generate_from_rng(&mut rand::rng()).to_pkcs8_pem(LineEnding::LF).unwrap().as_bytes(),
     )
     .unwrap();
     let forged = assertion(&app, &stranger, &app.url("/token"), "jti-3");

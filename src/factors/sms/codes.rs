@@ -5,7 +5,6 @@
 
 use std::net::IpAddr;
 
-use rand::Rng;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
@@ -148,7 +147,7 @@ pub async fn send(
             return Err(CodeError::Limited { retry_after: limited.retry_after });
         }
     }
-    let code = format!("{:06}", rand::rngs::OsRng.gen_range(0..1_000_000u32));
+    let code = format!("{:06}", crate::crypto::random::below(1_000_000));
     let stored = Stored {
         hash: hash(challenge, &code),
         user_id: user.id.clone(),

@@ -45,8 +45,8 @@ pub struct Opened {
 /// `now`; its parameters, with `client_id` always among them.
 pub fn open(client: &Client, jwt: &str, issuer: &str, now: i64) -> Result<Opened, OAuthError> {
     let signed = client_keys::verify(client, jwt).map_err(invalid)?;
-    if let Some(typ) = signed.header.get("typ") {
-        let typ = typ.as_str().unwrap_or_default().to_ascii_lowercase();
+    if let Some(typ) = &signed.header.typ {
+        let typ = typ.to_ascii_lowercase();
         if !TYPES.contains(&typ.strip_prefix("application/").unwrap_or(&typ)) {
             return Err(invalid(format!("typ {typ:?} is not a request object's")));
         }

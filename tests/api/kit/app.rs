@@ -49,7 +49,10 @@ pub async fn fresh_database_url() -> Option<String> {
     let mut conn = <sqlx::PgConnection as sqlx::Connection>::connect(&base)
         .await
         .unwrap_or_else(|e| panic!("CAREID_TEST_DATABASE_URL {base} is unreachable: {e}"));
-    sqlx::query(&format!("CREATE SCHEMA {schema}")).execute(&mut conn).await.expect("create schema");
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
+        .execute(&mut conn)
+        .await
+        .expect("create schema");
     let separator = if base.contains('?') { '&' } else { '?' };
     Some(format!("{base}{separator}options=-c%20search_path%3D{schema}"))
 }

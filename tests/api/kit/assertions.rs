@@ -84,7 +84,7 @@ pub fn sign_with(key: &KeyMaterial, header: &Value, claims: &Value) -> String {
     }
     .unwrap();
     let signature =
-        jsonwebtoken::crypto::sign(message.as_bytes(), &encoding, key.alg.jsonwebtoken()).unwrap();
+        jsonwebtoken::crypto::sign(message.as_bytes(), &encoding, key.alg.as_str().parse().unwrap()).unwrap();
     format!("{message}.{signature}")
 }
 

@@ -3,6 +3,7 @@
 //! key (`ClientKey::es256("k1").sign(&claims)`), and the URL that sends a
 //! browser to `/authorize` with a `request_uri`.
 
+use p256::elliptic_curve::Generate;
 use std::sync::OnceLock;
 
 use careid::crypto::keys::b64;
@@ -29,8 +30,8 @@ pub struct ClientKey {
 
 impl ClientKey {
     pub fn es256(kid: &str) -> ClientKey {
-        let key = p256::ecdsa::SigningKey::random(&mut rand::rngs::OsRng);
-        let point = key.verifying_key().to_encoded_point(false);
+        let key = p256::ecdsa::SigningKey::generate_from_rng(&mut rand::rng());
+        let point = key.verifying_key().to_sec1_point(false);
         let jwk = json!({
             "kty": "EC", "crv": "P-256", "kid": kid, "use": "sig",
             "x": b64(point.x().unwrap()), "y": b64(point.y().unwrap())
@@ -42,12 +43,9 @@ impl ClientKey {
 
     /// An Ed25519 key whose JWTs name their algorithm `alg`: `EdDSA` or `Ed25519` (RFC 9864).
     pub fn ed25519(kid: &str, alg: &'static str) -> ClientKey {
-        let key = ed25519_dalek::SigningKey::generate(&mut rand::rngs::OsRng);
-        let jwk = json!({
-            "kty": "OKP", "crv": "Ed25519", "kid": kid, "x": b64(key.verifying_key().as_bytes())
-        });
-        let pem = key.to_pkcs8_pem(LineEnding::LF).unwrap();
-        let key = EncodingKey::from_ed_pem(pem.as_bytes()).unwrap();
+        let material = KeyMaterial::generate(Alg::EdDSA);
+        let jwk = json!({ "kty": "OKP", "crv": "Ed25519", "kid": kid, "x": material.public_jwk["x"] });
+        let key = EncodingKey::from_ed_pem(material.private_pem.as_bytes()).unwrap();
         ClientKey { alg, kid: kid.into(), jwk, key, algorithm: Algorithm::EdDSA }
     }
 

@@ -8,6 +8,7 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
 use p256::ecdsa::signature::Signer;
 use p256::ecdsa::{Signature, SigningKey};
+use p256::elliptic_curve::Generate;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
@@ -100,9 +101,9 @@ impl SoftAuthenticator {
     pub fn register(&mut self, public_key: &Value) -> Value {
         let rp_id =
             self.rp_id_override.clone().unwrap_or_else(|| public_key["rp"]["id"].as_str().unwrap().into());
-        let key = SigningKey::random(&mut rand::rngs::OsRng);
+        let key = SigningKey::generate_from_rng(&mut rand::rng());
         let id: Vec<u8> = (0..16).map(|_| rand::random::<u8>()).collect();
-        let point = key.verifying_key().to_encoded_point(false);
+        let point = key.verifying_key().to_sec1_point(false);
         let cose_key = cbor_map(&[
             (cbor_int(1), cbor_int(2)),  // kty: EC2
             (cbor_int(3), cbor_int(-7)), // alg: ES256
