@@ -81,6 +81,8 @@ pub struct Config {
     pub mfa: MfaConfig,
     /// The WebAuthn relying party and the native apps that share its passkeys.
     pub passkeys: PasskeyConfig,
+    /// Seconds a node reuses a client it read (`clients::cache`); 0: none.
+    pub client_cache_secs: i64,
     /// Clients declared here are created or updated at every start.
     pub clients: Vec<ClientSpec>,
     /// APIs (resource servers) declared here are created or updated at every
@@ -121,6 +123,7 @@ impl Default for Config {
             sms: SmsConfig::default(),
             mfa: MfaConfig::default(),
             passkeys: PasskeyConfig::default(),
+            client_cache_secs: 1,
             clients: Vec::new(),
             apis: Vec::new(),
             deployments: Vec::new(),

@@ -78,6 +78,8 @@ pub struct Services {
     pub backchannel_wake: tokio::sync::Notify,
     /// The web origins of browser apps, for CORS.
     pub browser_origins: oidc::cors::BrowserOrigins,
+    /// Clients read on the hot paths, reused for `client_cache_secs`.
+    pub clients: clients::cache::ClientCache,
     /// DPoP nonces every node issues and accepts alike.
     pub dpop_nonces: oidc::dpop::Nonces,
     /// Discovery and the JWK Set, rendered once per key-set change.
@@ -102,6 +104,14 @@ pub enum StartupError {
     Unavailable(String),
     #[error(transparent)]
     Keys(#[from] KeyringError),
+}
+
+impl Services {
+    /// Client `id` through this node's cache (`clients::cache`): for the hot
+    /// paths; what changes a client reads the store.
+    pub async fn client(&self, id: &str) -> Result<Option<clients::Client>, store::StoreError> {
+        self.clients.get(&self.store, self.clock.now(), id).await
+    }
 }
 
 impl StartupError {
@@ -186,6 +196,7 @@ pub async fn open_services(config: Config, options: Options) -> Result<Services,
             None
         }
     };
+    let client_cache = clients::cache::ClientCache::new(config.client_cache_secs);
     Ok(Services {
         config,
         sms,
@@ -204,6 +215,7 @@ pub async fn open_services(config: Config, options: Options) -> Result<Services,
         metrics: telemetry::metrics_handle(),
         backchannel_wake: tokio::sync::Notify::new(),
         browser_origins: oidc::cors::BrowserOrigins::default(),
+        clients: client_cache,
         dpop_nonces,
         published_discovery: Default::default(),
         published_jwks: Default::default(),

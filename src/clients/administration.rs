@@ -79,6 +79,7 @@ pub async fn update(
     if !state.store.upsert_client_if(&after, version).await? {
         return Err(ClientError::Stale);
     }
+    state.clients.forget(&after.id);
     let changes = audit::changes(&before, &after, IGNORED);
     if !changes.is_empty() {
         record(state, "client.changed", &after.id, actor, json!({ "changes": changes }), origin).await;
@@ -96,6 +97,7 @@ pub async fn remove(
     if !state.store.delete_client(id).await? {
         return Err(ClientError::NotFound(id.to_string()));
     }
+    state.clients.forget(id);
     record(state, "client.deleted", id, actor, json!({ "client": id }), origin).await;
     Ok(())
 }
@@ -114,6 +116,7 @@ pub async fn rotate_secret(
     }
     let shown =
         registry::rotate_secret(&state.store, &state.secrets, id, new_secret, state.clock.now()).await?;
+    state.clients.forget(id);
     record(state, "client.secret_rotated", id, actor, json!({ "generated": shown.is_some() }), origin).await;
     Ok(shown)
 }

@@ -44,7 +44,7 @@ pub async fn show(
 ) -> Result<Response, PageError> {
     let current = session::current(&state, &headers).await?.ok_or_else(PageError::expired)?;
     let user = state.store.user_by_id(&current.session.user_id).await?.ok_or_else(PageError::expired)?;
-    let client = state.store.client(&tx.request.reply.client_id).await?.ok_or_else(PageError::expired)?;
+    let client = state.client(&tx.request.reply.client_id).await?.ok_or_else(PageError::expired)?;
     let mut apis = Vec::new();
     for id in &tx.request.resources {
         apis.extend(state.store.api(id).await?);
@@ -73,7 +73,7 @@ pub async fn submit(
     SignInForm { mut tx, fields }: SignInForm,
 ) -> Result<Response, PageError> {
     let current = session::current(&state, &headers).await?.ok_or_else(PageError::expired)?;
-    let client = state.store.client(&tx.request.reply.client_id).await?.ok_or_else(PageError::expired)?;
+    let client = state.client(&tx.request.reply.client_id).await?.ok_or_else(PageError::expired)?;
     if fields.get("decision") != Some("allow") {
         let e = OAuthError::new(ErrorCode::AccessDenied, "the user denied access");
         return Ok(respond::error(&state, &tx.request.reply, &e));

@@ -43,7 +43,7 @@ async fn render(
     error: Option<&str>,
 ) -> Response {
     // The client's name is a courtesy: the page works without it.
-    let client_name = state.store.client(&tx.request.reply.client_id).await.ok().flatten().map(|c| c.name);
+    let client_name = state.client(&tx.request.reply.client_id).await.ok().flatten().map(|c| c.name);
     let view = LoginView {
         tx: &tx.id,
         csrf: &tx.csrf,

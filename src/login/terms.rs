@@ -42,7 +42,7 @@ async fn page(
     // Only what is new to this person: terms accepted at sign-up are not shown again.
     let pending = pending(state, user).await?;
     let asks = |document: &str| pending.iter().any(|(d, _)| *d == document);
-    let client = state.store.client(&tx.request.reply.client_id).await?.ok_or_else(PageError::expired)?;
+    let client = state.client(&tx.request.reply.client_id).await?.ok_or_else(PageError::expired)?;
     let view = TermsView {
         tx: &tx.id,
         csrf: &tx.csrf,
@@ -97,6 +97,6 @@ pub async fn submit(
         };
         audit::record(&state, event, &origin).await;
     }
-    let client = state.store.client(&tx.request.reply.client_id).await?.ok_or_else(PageError::expired)?;
+    let client = state.client(&tx.request.reply.client_id).await?.ok_or_else(PageError::expired)?;
     Ok(steps::proceed(&state, &headers, &client, tx.request.clone(), Some(tx)).await)
 }

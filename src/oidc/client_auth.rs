@@ -126,7 +126,7 @@ pub(crate) async fn authenticate(
         let e = OAuthError::invalid_client(format!("client authentication failed: {why}"));
         if basic { e.with_basic_challenge() } else { e }
     };
-    let Some(client) = state.store.client(&id).await? else {
+    let Some(client) = state.client(&id).await? else {
         // Spend the same effort as a real check so unknown ids are not revealed by timing.
         state.secrets.verify("", &[0u8; 32]);
         return Err(fail("unknown client or bad credentials"));

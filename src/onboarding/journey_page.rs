@@ -17,7 +17,7 @@ pub async fn start(
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let client = match id.len() {
-        1..=128 => state.store.client(&id).await?.filter(|c| c.id != crate::clients::ACCOUNT_CLIENT_ID),
+        1..=128 => state.client(&id).await?.filter(|c| c.id != crate::clients::ACCOUNT_CLIENT_ID),
         _ => None,
     };
     let Some(client) = client else {

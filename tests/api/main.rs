@@ -22,6 +22,7 @@ mod cli;
 mod cli_admin;
 mod cli_policy;
 mod client_assertions;
+mod client_cache;
 mod client_deployments;
 mod code_flow;
 mod conformance_basic;

@@ -29,7 +29,7 @@ struct ConfirmView<'a> {
 pub async fn show(State(state): State<AppState>, SignInPage(tx): SignInPage) -> Result<Response, PageError> {
     let user = signing_in(&state, &tx).await?;
     let pending = tx.pending.as_ref().ok_or_else(PageError::expired)?;
-    let client = state.store.client(&tx.request.reply.client_id).await?.ok_or_else(PageError::expired)?;
+    let client = state.client(&tx.request.reply.client_id).await?.ok_or_else(PageError::expired)?;
     // A code by text message reaches two factors, not the phishing-resistant level:
     // offer it only where two factors are what is asked, and a number is there to send it to.
     let needed = policy::check(&state, &client, &tx.request, &user, pending.acr).await?;

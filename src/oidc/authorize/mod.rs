@@ -57,7 +57,7 @@ async fn checked_request(
 ) -> Result<Result<(Client, AuthorizationRequest), Response>, PageError> {
     let outer = Params::parse(raw).map_err(PageError::bad_request)?;
     let client = match outer.get("client_id") {
-        Some(id) if id.len() <= 128 => state.store.client(id).await?,
+        Some(id) if id.len() <= 128 => state.client(id).await?,
         _ => None,
     };
     let Some(client) = client else {
@@ -128,6 +128,6 @@ pub async fn resume(
     Query(q): Query<ContinueQuery>,
 ) -> Result<Response, PageError> {
     let tx = transaction::take(&state, &q.tx, &headers).await?.ok_or_else(PageError::expired)?;
-    let client = state.store.client(&tx.request.reply.client_id).await?.ok_or_else(PageError::expired)?;
+    let client = state.client(&tx.request.reply.client_id).await?.ok_or_else(PageError::expired)?;
     Ok(steps::proceed(&state, &headers, &client, tx.request.clone(), Some(tx)).await)
 }

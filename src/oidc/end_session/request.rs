@@ -73,7 +73,7 @@ async fn check_client(
         return Err(PageError::bad_request(crate::i18n::text("logout-client-mismatch")));
     }
     let Some(id) = client_id.or(hint.and_then(|h| h.client_id.as_deref())) else { return Ok(None) };
-    let client = if id.len() <= 128 { state.store.client(id).await? } else { None };
+    let client = if id.len() <= 128 { state.client(id).await? } else { None };
     client.map(Some).ok_or_else(|| PageError::bad_request(crate::i18n::text("logout-unknown-application")))
 }
 

@@ -68,6 +68,9 @@ pub async fn test_config(dir: &std::path::Path) -> Config {
     // Journeys about other things sign clinicians in with a password alone;
     // `TestApp::two_step` turns the role rule back on.
     config.mfa.required_roles = Vec::new();
+    // Tests change clients from the command line (another process) and use
+    // them at once; tests/api/client_cache.rs turns the cache back on.
+    config.client_cache_secs = 0;
     // The fake relying parties and SMS providers listen on loopback.
     config.outbound_allowed_networks = vec!["127.0.0.0/8".parse().unwrap(), "::1/128".parse().unwrap()];
     if let Some(url) = env("CAREID_TEST_REDIS_URL") {
