@@ -286,6 +286,7 @@ changed-passkey-removed = Ein Passkey wurde aus Ihrem Konto entfernt.
 changed-password = Ihr Passwort wurde geändert. Alle anderen Browser und Apps, die bei Ihrem Konto angemeldet waren, wurden abgemeldet.
 changed-phone = Codes für die Anmeldung gehen jetzt an die Mobilnummer { $phone }.
 changed-phone-removed = Die Mobilnummer wurde aus Ihrem Konto entfernt.
+changed-two-step-on = Die Bestätigung in zwei Schritten wurde für Ihr Konto eingeschaltet: Bei der Anmeldung wird jetzt auch ein Code abgefragt.
 changed-two-step-off = Die Bestätigung in zwei Schritten wurde für Ihr Konto ausgeschaltet.
 changed-recovery-codes = Für Ihr Konto wurden neue Wiederherstellungscodes erstellt; die bisherigen Codes funktionieren nicht mehr.
 changed-factors-reset = Ihre Mobilnummer, Ihre Wiederherstellungscodes und Ihre Passkeys wurden { $by ->

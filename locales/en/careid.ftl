@@ -269,6 +269,7 @@ changed-passkey-removed = A passkey was removed from your account.
 changed-password = Your password was changed. Every other browser and app signed in to your account was signed out.
 changed-phone = Codes for signing in now go to the mobile number { $phone }.
 changed-phone-removed = The mobile number was removed from your account.
+changed-two-step-on = Two-step verification was turned on for your account: signing in now asks for a code too.
 changed-two-step-off = Two-step verification was turned off for your account.
 changed-recovery-codes = A new set of recovery codes was made for your account; the earlier codes no longer work.
 changed-factors-reset = Your mobile number, recovery codes and passkeys were removed by { $by ->

@@ -26,6 +26,7 @@ pub async fn turn_on(
 ) -> Result<Response, PageError> {
     state.store.set_two_step(&user.id, true, state.clock.now()).await?;
     audit::record(&state, Event { subject: Some(&user.id), ..Event::new("two_step.enabled") }, &origin).await;
+    sign_in_changed::tell(&state, &user, "changed-two-step-on", &[]).await;
     if current.session.acr.is_multi_factor() {
         return Ok(redirect("/account"));
     }

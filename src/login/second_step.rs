@@ -180,6 +180,9 @@ pub async fn submit(
             ..Event::new("phone.enrolled")
         };
         audit::record(&state, event, &origin).await;
+        // Added here when a policy asks for it: said by email like a change on the account page.
+        crate::notify::sign_in_changed::tell(&state, &user, "changed-phone", &[("phone", masked.into())])
+            .await;
     }
     let next = raise(&state, &tx, &[acr::AMR_SMS, acr::AMR_MFA], &origin).await?;
     // The first time someone sets up two steps they get recovery codes, shown once.

@@ -50,7 +50,12 @@ async fn a_patient_turns_two_step_verification_on_and_off() {
     assert!(!user.two_step_enabled);
     assert_eq!(user.verified_phone(), Some("+447400123456"), "the number stays");
     let told = app.sign_in_changes(PATIENT).await;
-    assert!(told.len() == 1 && told[0].contains("Two-step verification was turned off"), "{told:?}");
+    assert!(told[0].contains("Two-step verification was turned off"), "newest first: {told:?}");
+    for change in ["Two-step verification was turned on", "Codes for signing in now go to the mobile number"]
+    {
+        assert!(told.iter().any(|t| t.contains(change)), "{change}: {told:?}");
+    }
+    assert_eq!(told.len(), 3, "on, the number, off: {told:?}");
 }
 
 #[tokio::test]

@@ -50,6 +50,20 @@ async fn a_deployment_that_requires_mfa_makes_patients_enrol() {
 }
 
 #[tokio::test]
+async fn a_number_added_because_the_policy_asks_is_told_by_email() {
+    // Whoever knows the password could otherwise add their own phone unnoticed.
+    let app = TestApp::two_step(|_| {}).await;
+    app.add_clinician(CLINICIAN).await;
+    let (browser, page) = app.at_portal_code_page(CLINICIAN).await;
+    assert!(app.sign_in_changes(CLINICIAN).await.is_empty(), "nothing before the code: {page}");
+    browser.submit_code(&page, &app.last_code()).await;
+    assert_eq!(app.user(CLINICIAN).await.verified_phone(), Some("+447400123456"));
+    let told = app.sign_in_changes(CLINICIAN).await;
+    assert_eq!(told.len(), 1, "{told:?}");
+    assert!(told[0].contains("Codes for signing in now go to the mobile number +44 ••• 56"), "{told:?}");
+}
+
+#[tokio::test]
 async fn invalid_and_landline_numbers_are_refused() {
     let app = TestApp::two_step(|_| {}).await;
     app.add_clinician(CLINICIAN).await;

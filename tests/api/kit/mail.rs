@@ -9,6 +9,9 @@ use careid::store::OutgoingEmail;
 use crate::kit::app::TestApp;
 use crate::kit::smtp_sink::SmtpSink;
 
+/// The subject of the emails `notify::sign_in_changed` sends (in English).
+const SIGN_IN_CHANGED: &str = "Your sign-in settings changed";
+
 /// The sender careid is configured with when it talks to an SMTP sink.
 pub const FROM: &str = "Care Team <care@example.com>";
 
@@ -112,10 +115,7 @@ impl TestApp {
     /// The text of every "Your sign-in settings changed" email delivered to `to`, newest first.
     pub async fn sign_in_changes(&self, to: &str) -> Vec<String> {
         let emails = self.emails().await.into_iter();
-        emails
-            .filter(|e| e.recipient == to && e.subject == "Your sign-in settings changed")
-            .map(|e| e.text_body)
-            .collect()
+        emails.filter(|e| e.recipient == to && e.subject == SIGN_IN_CHANGED).map(|e| e.text_body).collect()
     }
 
     /// The path of the first careid link in `email`'s text, checking it starts with the issuer.
@@ -130,11 +130,17 @@ impl TestApp {
             .to_string()
     }
 
-    /// The path of the link in the newest email to `to` (the first, if several are).
+    /// The path of the link in the newest email to `to`, "Your sign-in settings
+    /// changed" ones aside (they may follow a link's email, or precede it).
     pub async fn link_mailed_to(&self, to: &str) -> String {
-        let emails = self.wait_for_emails(1).await;
-        let email = emails.iter().find(|e| e.recipient == to).unwrap_or_else(|| panic!("no email to {to}"));
-        self.link_in(email)
+        for _ in 0..200 {
+            let emails = self.emails().await;
+            if let Some(email) = emails.iter().find(|e| e.recipient == to && e.subject != SIGN_IN_CHANGED) {
+                return self.link_in(email);
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("no email with a link to {to}")
     }
 
     /// The absolute sign-up link in the newest email delivered to `to`.
