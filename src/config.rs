@@ -311,20 +311,8 @@ fn validate_issuer(issuer: Url) -> Result<Url, ConfigError> {
 
 /// Accepts `["10.0.0.0/8", "127.0.0.1"]` or `"10.0.0.0/8, 127.0.0.1"` (as an env var gives it).
 fn list_or_comma_string<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<IpNet>, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum Raw {
-        List(Vec<String>),
-        One(String),
-    }
-    let items = match Raw::deserialize(d)? {
-        Raw::List(items) => items,
-        Raw::One(s) => s.split(',').map(str::to_owned).collect(),
-    };
-    items
+    crate::serde_lists::comma_items(d)?
         .iter()
-        .map(|s| s.trim())
-        .filter(|s| !s.is_empty())
         .map(|s| {
             s.parse::<IpNet>()
                 .or_else(|_| s.parse::<IpAddr>().map(IpNet::from))

@@ -5,8 +5,9 @@
 use serde::de::{DeserializeOwned, Error, IntoDeserializer};
 use serde::{Deserialize, Deserializer};
 
-/// A list of `T`, each read from a string, from an array or a comma-separated string.
-pub fn comma_list<'de, D: Deserializer<'de>, T: DeserializeOwned>(d: D) -> Result<Vec<T>, D::Error> {
+/// The items of an array of strings or of one comma-separated string,
+/// trimmed, empty ones left out.
+pub fn comma_items<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {
     #[derive(Deserialize)]
     #[serde(untagged)]
     enum Raw {
@@ -17,12 +18,16 @@ pub fn comma_list<'de, D: Deserializer<'de>, T: DeserializeOwned>(d: D) -> Resul
         Raw::List(items) => items,
         Raw::One(s) => s.split(',').map(str::to_owned).collect(),
     };
-    items
+    Ok(items.iter().map(|s| s.trim()).filter(|s| !s.is_empty()).map(str::to_owned).collect())
+}
+
+/// A list of `T`, each read from a string, from an array or a comma-separated string.
+pub fn comma_list<'de, D: Deserializer<'de>, T: DeserializeOwned>(d: D) -> Result<Vec<T>, D::Error> {
+    comma_items(d)?
         .iter()
-        .map(|s| s.trim())
-        .filter(|s| !s.is_empty())
         .map(|s| {
-            let value: serde::de::value::StrDeserializer<'_, serde::de::value::Error> = s.into_deserializer();
+            let value: serde::de::value::StrDeserializer<'_, serde::de::value::Error> =
+                s.as_str().into_deserializer();
             T::deserialize(value).map_err(|e| D::Error::custom(format!("{s:?}: {e}")))
         })
         .collect()

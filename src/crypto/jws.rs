@@ -111,7 +111,7 @@ pub fn header(jwt: &str) -> Result<JwsHeader, JwsError> {
 /// proof carries its key in the header); `jwk` must fit the algorithm.
 pub fn verify_with_key(jwt: &str, jwk: &Value) -> Result<Verified, JwsError> {
     let header = header(jwt)?;
-    let key = decoding_key(header.alg, jwk).ok_or(JwsError::NoKey)?;
+    let key = public_key(header.alg, jwk).ok_or(JwsError::NoKey)?;
     check_signature(jwt, header, &[key])
 }
 
@@ -122,7 +122,7 @@ pub fn verify<'a>(jwt: &str, keys: impl IntoIterator<Item = &'a Value>) -> Resul
     let fitting: Vec<PublicKey> = keys
         .into_iter()
         .filter(|jwk| header.kid.is_none() || jwk.get("kid").and_then(Value::as_str) == header.kid.as_deref())
-        .filter_map(|jwk| decoding_key(header.alg, jwk))
+        .filter_map(|jwk| public_key(header.alg, jwk))
         .collect();
     check_signature(jwt, header, &fitting)
 }
@@ -175,7 +175,7 @@ impl PublicKey {
 /// A public JWK as a key for `alg`, if it is one: RSA of at least 2048 bits for
 /// RS256 and PS256, P-256 for ES256, Ed25519 for EdDSA; a JWK that names
 /// another `alg`, or a use other than signing, is not.
-pub fn decoding_key(alg: Alg, jwk: &Value) -> Option<PublicKey> {
+pub fn public_key(alg: Alg, jwk: &Value) -> Option<PublicKey> {
     let member = |name: &str| jwk.get(name).and_then(Value::as_str);
     if member("use").is_some_and(|u| u != "sig") {
         return None;
@@ -273,6 +273,21 @@ mod tests {
         let ec = KeyMaterial::generate(Alg::ES256);
         let jwt = sign(&key, json!({ "alg": "Ed25519" }), claims);
         assert_eq!(verify(&jwt, [&ec.public_jwk]).unwrap_err(), JwsError::NoKey);
+    }
+
+    #[test]
+    fn every_algorithm_verifies_with_its_own_key_and_no_other() {
+        for alg in Alg::ALL {
+            let key = KeyMaterial::generate(alg);
+            let other = KeyMaterial::generate(alg);
+            let jwt = sign(&key, json!({ "alg": alg.as_str() }), json!({ "sub": "s" }));
+            assert_eq!(verify(&jwt, [&key.public_jwk]).unwrap().claims["sub"], "s", "{alg}");
+            assert_eq!(verify(&jwt, [&other.public_jwk]).unwrap_err(), JwsError::Signature, "{alg}");
+        }
+        // RS256 and PS256 share a key type, never a padding.
+        let rsa = KeyMaterial::generate(Alg::RS256);
+        let pss = sign(&KeyMaterial { alg: Alg::PS256, ..rsa.clone() }, json!({ "alg": "RS256" }), json!({}));
+        assert_eq!(verify(&pss, [&rsa.public_jwk]).unwrap_err(), JwsError::Signature);
     }
 
     #[test]

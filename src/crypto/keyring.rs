@@ -143,7 +143,7 @@ impl Keyring {
             .map_err(|_| KeyringError::WrongKek)?;
         let signer = Signer::from_pkcs8_pem(alg, &pem).map_err(bad)?;
         let public_jwk: Value = serde_json::from_str(&row.public_jwk).map_err(|e| bad(e.to_string()))?;
-        let verifier = jws::decoding_key(alg, &public_jwk)
+        let verifier = jws::public_key(alg, &public_jwk)
             .ok_or_else(|| bad(format!("its public key cannot verify {alg}")))?;
         Ok(LoadedKey {
             kid: row.kid,
