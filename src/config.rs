@@ -81,7 +81,7 @@ pub struct Config {
     pub mfa: MfaConfig,
     /// The WebAuthn relying party and the native apps that share its passkeys.
     pub passkeys: PasskeyConfig,
-    /// Seconds a node reuses a client it read (`clients::cache`); 0: none.
+    /// Seconds a node reuses a client or API it read (`store::read_cache`); 0: none.
     pub client_cache_secs: i64,
     /// Clients declared here are created or updated at every start.
     pub clients: Vec<ClientSpec>,

@@ -78,8 +78,9 @@ pub struct Services {
     pub backchannel_wake: tokio::sync::Notify,
     /// The web origins of browser apps, for CORS.
     pub browser_origins: oidc::cors::BrowserOrigins,
-    /// Clients read on the hot paths, reused for `client_cache_secs`.
-    pub clients: clients::cache::ClientCache,
+    /// Clients and APIs read on the hot paths, reused for `client_cache_secs`.
+    pub clients: store::read_cache::ReadCache<clients::Client>,
+    pub apis: store::read_cache::ReadCache<apis::Api>,
     /// DPoP nonces every node issues and accepts alike.
     pub dpop_nonces: oidc::dpop::Nonces,
     /// Discovery and the JWK Set, rendered once per key-set change.
@@ -107,10 +108,15 @@ pub enum StartupError {
 }
 
 impl Services {
-    /// Client `id` through this node's cache (`clients::cache`): for the hot
-    /// paths; what changes a client reads the store.
+    /// Client `id` through this node's cache (`store::read_cache`): for the
+    /// hot paths; what changes a client reads the store.
     pub async fn client(&self, id: &str) -> Result<Option<clients::Client>, store::StoreError> {
-        self.clients.get(&self.store, self.clock.now(), id).await
+        self.clients.get(self.clock.now(), id, self.store.client(id)).await
+    }
+
+    /// API `id` through this node's cache, as [`Services::client`].
+    pub async fn api(&self, id: &str) -> Result<Option<apis::Api>, store::StoreError> {
+        self.apis.get(self.clock.now(), id, self.store.api(id)).await
     }
 }
 
@@ -196,7 +202,8 @@ pub async fn open_services(config: Config, options: Options) -> Result<Services,
             None
         }
     };
-    let client_cache = clients::cache::ClientCache::new(config.client_cache_secs);
+    let clients = store::read_cache::ReadCache::new(config.client_cache_secs);
+    let apis = store::read_cache::ReadCache::new(config.client_cache_secs);
     Ok(Services {
         config,
         sms,
@@ -215,7 +222,8 @@ pub async fn open_services(config: Config, options: Options) -> Result<Services,
         metrics: telemetry::metrics_handle(),
         backchannel_wake: tokio::sync::Notify::new(),
         browser_origins: oidc::cors::BrowserOrigins::default(),
-        clients: client_cache,
+        clients,
+        apis,
         dpop_nonces,
         published_discovery: Default::default(),
         published_jwks: Default::default(),

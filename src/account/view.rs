@@ -113,7 +113,9 @@ async fn load<'a>(
     notice: Option<&'a str>,
     error: Option<Refusal<'a>>,
 ) -> Result<AccountView<'a>, StoreError> {
-    let idle_cutoff = state.clock.now() - state.config.session.idle_secs;
+    // The index follows a session's use to the minute (`session::save`).
+    let idle_cutoff =
+        state.clock.now() - state.config.session.idle_secs - crate::login::session::INDEX_RESOLUTION_SECS;
     let sessions = state.store.open_user_sessions(&user.id, idle_cutoff).await?;
     let deployment = state.store.deployment(&user.deployment_id).await?;
     let required = policy::policy_requires(state, user).await?;

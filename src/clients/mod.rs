@@ -2,7 +2,6 @@
 
 pub mod administration;
 mod auth_method;
-pub mod cache;
 pub mod deployments;
 pub mod initiate_login;
 pub mod origins;

@@ -172,13 +172,20 @@ pub async fn promote(
     Ok(Some(Promoted { current, cookie }))
 }
 
+/// How finely the durable session index (`user_sessions`, what the account
+/// page and the Admin API list) follows a session's use: its `last_seen` is
+/// written when the minute changes, not on every request, since single sign-on
+/// would otherwise cost a durable write per authorization request.
+pub const INDEX_RESOLUTION_SECS: i64 = 60;
+
 /// Stores the session, refreshing its idle timeout.
 pub async fn save(state: &AppState, current: &Current) -> Result<(), EphemeralError> {
     let now = state.clock.now();
     let mut session = current.session.clone();
     session.last_seen = now;
     records::SESSION.put(state, &current.cookie, &session).await?;
-    if let Err(e) = state.store.touch_user_session(&session.sid, now).await {
+    let indexed = current.session.last_seen / INDEX_RESOLUTION_SECS == now / INDEX_RESOLUTION_SECS;
+    if !indexed && let Err(e) = state.store.touch_user_session(&session.sid, now).await {
         tracing::warn!(error = %e, "session index not updated");
     }
     Ok(())

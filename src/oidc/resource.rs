@@ -106,7 +106,7 @@ async fn named(state: &AppState, client: &Client, resource: &str) -> Result<Targ
     if resource.trim_end_matches('/') == state.config.issuer_str() {
         return Ok(Target::Careid);
     }
-    match state.store.api(resource).await? {
+    match state.api(resource).await? {
         None => Err(OAuthError::invalid_target(format!("resource {resource} is not known here"))),
         Some(api) if !api.serves(&client.allowed_scopes) => {
             Err(OAuthError::invalid_target(format!("this client may not use resource {resource}")))
@@ -118,7 +118,7 @@ async fn named(state: &AppState, client: &Client, resource: &str) -> Result<Targ
 /// The client's default API, when it has one that still exists.
 async fn default_api(state: &AppState, client: &Client) -> Result<Option<Api>, OAuthError> {
     let Some(id) = &client.default_resource else { return Ok(None) };
-    Ok(state.store.api(id).await?.filter(|api| api.serves(&client.allowed_scopes)))
+    Ok(state.api(id).await?.filter(|api| api.serves(&client.allowed_scopes)))
 }
 
 /// The authorization request's resources (RFC 8707 §2.1): each named API,

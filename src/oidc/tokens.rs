@@ -102,6 +102,9 @@ pub struct Mint<'a> {
     pub client: &'a Client,
     pub user: &'a User,
     pub grant: &'a Grant,
+    /// The grant is this request's (a code exchange): it is stored with its
+    /// first refresh token, in one commit.
+    pub grant_is_new: bool,
     /// The access token's audience (RFC 8707).
     pub target: &'a Target,
     /// The access token's scopes, already limited to the target.
@@ -154,20 +157,19 @@ pub async fn mint(state: &AppState, m: Mint<'_>) -> Result<TokenResponse, TokenE
     } else {
         None
     };
-    let refresh_token = if m.with_refresh_token {
-        let token = random::token(32);
-        let row = RefreshToken {
-            token_hash: random::digest(&token),
-            grant_id: m.grant.id.clone(),
-            created_at: now,
-            expires_at: (now + m.client.refresh_token_ttl).min(m.grant.expires_at),
-            rotated_at: None,
-        };
-        state.store.issue_refresh_token(&row).await?;
-        Some(token)
-    } else {
-        None
-    };
+    let refresh_token = m.with_refresh_token.then(|| random::token(32));
+    let refresh_row = refresh_token.as_ref().map(|token| RefreshToken {
+        token_hash: random::digest(token),
+        grant_id: m.grant.id.clone(),
+        created_at: now,
+        expires_at: (now + m.client.refresh_token_ttl).min(m.grant.expires_at),
+        rotated_at: None,
+    });
+    match (m.grant_is_new, &refresh_row) {
+        (true, first) => state.store.insert_grant(m.grant, first.as_ref()).await?,
+        (false, Some(row)) => state.store.issue_refresh_token(row).await?,
+        (false, None) => {}
+    }
     Ok(TokenResponse {
         access_token: access.token,
         token_type: token_type(m.dpop_jkt),

@@ -1,6 +1,6 @@
 //! Which versions of a deployment's terms and disclaimer each person accepted, and when.
 
-use super::{Store, StoreError, on_pool};
+use super::{Store, StoreError, on_pool, on_pool_writing};
 
 impl Store {
     /// Records an acceptance; accepting the same version again keeps the first time.
@@ -13,7 +13,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         let sql = "INSERT INTO acceptances (user_id, document, version, accepted_at) VALUES ($1, $2, $3, $4) \
                    ON CONFLICT (user_id, document, version) DO NOTHING";
-        on_pool!(self, pool => sqlx::query(sql).bind(user_id).bind(document).bind(version).bind(now)
+        on_pool_writing!(self, pool => sqlx::query(sql).bind(user_id).bind(document).bind(version).bind(now)
             .execute(pool).await.map(drop))?;
         Ok(())
     }

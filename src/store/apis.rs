@@ -1,7 +1,7 @@
 //! APIs (resource servers) and their scopes, one row a scope so a scope's
 //! name is unique across APIs by the primary key.
 
-use super::{Store, StoreError, in_transaction, on_pool};
+use super::{Store, StoreError, in_transaction, on_pool, on_pool_writing};
 use crate::apis::{Api, ApiScope};
 use crate::crypto::Alg;
 
@@ -117,8 +117,7 @@ impl Store {
 
     pub async fn delete_api(&self, id: &str) -> Result<bool, StoreError> {
         let sql = "DELETE FROM apis WHERE id = $1";
-        let n =
-            on_pool!(self, pool => sqlx::query(sql).bind(id).execute(pool).await.map(|r| r.rows_affected()))?;
+        let n = on_pool_writing!(self, pool => sqlx::query(sql).bind(id).execute(pool).await.map(|r| r.rows_affected()))?;
         Ok(n == 1)
     }
 }

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use super::{Keyset, Store, StoreError, on_pool};
+use super::{Keyset, Store, StoreError, on_pool, on_pool_writing};
 
 #[derive(Debug, Clone, Default, Serialize, sqlx::FromRow)]
 pub struct AuditEvent {
@@ -62,7 +62,7 @@ impl Store {
     pub async fn insert_audit_event(&self, e: &AuditEvent) -> Result<(), StoreError> {
         let sql = "INSERT INTO audit_events (id, at, kind, actor, subject, client_id, deployment_id, ip, \
                    user_agent, detail) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
-        on_pool!(self, pool => sqlx::query(sql)
+        on_pool_writing!(self, pool => sqlx::query(sql)
             .bind(&e.id).bind(e.at).bind(&e.kind).bind(&e.actor).bind(&e.subject).bind(&e.client_id)
             .bind(&e.deployment_id).bind(&e.ip).bind(&e.user_agent).bind(&e.detail)
             .execute(pool).await.map(drop))?;

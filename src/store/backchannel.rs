@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use super::{Store, StoreError, on_pool};
+use super::{Store, StoreError, on_pool, on_pool_writing};
 
 /// No `Debug`: the row carries a live logout token.
 #[derive(Clone, Serialize, sqlx::FromRow)]
@@ -29,7 +29,7 @@ impl Store {
         let sql = format!(
             "INSERT INTO backchannel_deliveries ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
         );
-        on_pool!(self, pool => sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
+        on_pool_writing!(self, pool => sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
             .bind(&d.id).bind(&d.client_id).bind(&d.uri).bind(&d.logout_token).bind(&d.sid)
             .bind(d.attempts).bind(d.next_attempt_at).bind(&d.last_error).bind(d.delivered_at)
             .bind(d.failed_at).bind(d.created_at)
@@ -54,14 +54,14 @@ impl Store {
     pub async fn claim_delivery(&self, id: &str, seen_next: i64, retry_at: i64) -> Result<bool, StoreError> {
         let sql = "UPDATE backchannel_deliveries SET next_attempt_at = $1, attempts = attempts + 1 \
                    WHERE id = $2 AND next_attempt_at = $3 AND delivered_at IS NULL AND failed_at IS NULL";
-        let n = on_pool!(self, pool => sqlx::query(sql).bind(retry_at).bind(id).bind(seen_next)
+        let n = on_pool_writing!(self, pool => sqlx::query(sql).bind(retry_at).bind(id).bind(seen_next)
             .execute(pool).await.map(|r| r.rows_affected()))?;
         Ok(n == 1)
     }
 
     pub async fn mark_delivered(&self, id: &str, now: i64) -> Result<(), StoreError> {
         let sql = "UPDATE backchannel_deliveries SET delivered_at = $1, last_error = NULL WHERE id = $2";
-        on_pool!(self, pool => sqlx::query(sql).bind(now).bind(id).execute(pool).await.map(drop))?;
+        on_pool_writing!(self, pool => sqlx::query(sql).bind(now).bind(id).execute(pool).await.map(drop))?;
         Ok(())
     }
 
@@ -73,7 +73,7 @@ impl Store {
         give_up_at: Option<i64>,
     ) -> Result<(), StoreError> {
         let sql = "UPDATE backchannel_deliveries SET last_error = $1, failed_at = $2 WHERE id = $3";
-        on_pool!(self, pool => sqlx::query(sql).bind(error).bind(give_up_at).bind(id).execute(pool).await.map(drop))?;
+        on_pool_writing!(self, pool => sqlx::query(sql).bind(error).bind(give_up_at).bind(id).execute(pool).await.map(drop))?;
         Ok(())
     }
 

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use super::{Keyset, Store, StoreError, in_transaction, on_pool};
+use super::{Keyset, Store, StoreError, in_transaction, on_pool, on_pool_writing};
 use crate::clients::{AuthMethod, Client};
 use crate::crypto::Alg;
 
@@ -201,15 +201,14 @@ impl Store {
 
     pub async fn set_client_secret_hash(&self, id: &str, hash: &[u8], now: i64) -> Result<bool, StoreError> {
         let sql = "UPDATE clients SET secret_hash = $1, updated_at = $2 WHERE id = $3";
-        let n = on_pool!(self, pool => sqlx::query(sql).bind(hash).bind(now).bind(id)
+        let n = on_pool_writing!(self, pool => sqlx::query(sql).bind(hash).bind(now).bind(id)
             .execute(pool).await.map(|r| r.rows_affected()))?;
         Ok(n == 1)
     }
 
     pub async fn delete_client(&self, id: &str) -> Result<bool, StoreError> {
         let sql = "DELETE FROM clients WHERE id = $1";
-        let n =
-            on_pool!(self, pool => sqlx::query(sql).bind(id).execute(pool).await.map(|r| r.rows_affected()))?;
+        let n = on_pool_writing!(self, pool => sqlx::query(sql).bind(id).execute(pool).await.map(|r| r.rows_affected()))?;
         Ok(n == 1)
     }
 

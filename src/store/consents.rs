@@ -1,6 +1,6 @@
 //! Remembered consent per user and client.
 
-use super::{Store, StoreError, on_pool};
+use super::{Store, StoreError, on_pool, on_pool_writing};
 
 impl Store {
     /// The scopes the user has granted the client, if any.
@@ -22,7 +22,7 @@ impl Store {
                    ON CONFLICT (user_id, client_id) DO UPDATE SET scopes = excluded.scopes, \
                    granted_at = excluded.granted_at";
         let scopes = serde_json::Value::from(scopes.to_vec()).to_string();
-        on_pool!(self, pool => sqlx::query(sql).bind(user_id).bind(client_id).bind(&scopes).bind(now)
+        on_pool_writing!(self, pool => sqlx::query(sql).bind(user_id).bind(client_id).bind(&scopes).bind(now)
             .execute(pool).await.map(drop))?;
         Ok(())
     }

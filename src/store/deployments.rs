@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Keyset, Store, StoreError, on_pool};
+use super::{Keyset, Store, StoreError, on_pool, on_pool_writing};
 
 #[derive(Debug, Clone, sqlx::FromRow, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Deployment {
@@ -97,7 +97,7 @@ impl Store {
              product_name = $18, logo_url = $19, primary_color = $20, accent_color = $21, \
              support_email = $22, support_url = $23, \
              version = version + 1, staff_client = $24, patient_client = $25 WHERE id = $1 AND version = $17";
-        let n = on_pool!(self, pool => sqlx::query(sql)
+        let n = on_pool_writing!(self, pool => sqlx::query(sql)
             .bind(&d.id).bind(&d.name).bind(d.mfa_required).bind(d.passkey_required)
             .bind(d.email_verification_hours).bind(d.invitation_days).bind(&d.terms_version)
             .bind(&d.terms_url).bind(&d.privacy_url).bind(&d.disclaimer_text).bind(&d.disclaimer_version)
@@ -130,7 +130,7 @@ impl Store {
              updated_at = excluded.updated_at, version = deployments.version + 1, \
              staff_client = excluded.staff_client, patient_client = excluded.patient_client"
         );
-        on_pool!(self, pool => sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
+        on_pool_writing!(self, pool => sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
             .bind(&d.id).bind(&d.name).bind(d.mfa_required).bind(d.passkey_required)
             .bind(d.email_verification_hours).bind(d.invitation_days).bind(&d.terms_version)
             .bind(&d.terms_url).bind(&d.privacy_url).bind(&d.disclaimer_text).bind(&d.disclaimer_version)

@@ -1,6 +1,6 @@
 //! Single-use links sent by email (email verification, password reset), by digest.
 
-use super::{Store, StoreError, on_pool};
+use super::{Store, StoreError, on_pool, on_pool_writing};
 
 impl Store {
     pub async fn insert_email_link(
@@ -12,7 +12,7 @@ impl Store {
         expires_at: i64,
     ) -> Result<(), StoreError> {
         let sql = "INSERT INTO email_links (token_hash, purpose, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)";
-        on_pool!(self, pool => sqlx::query(sql).bind(token_hash).bind(purpose).bind(user_id).bind(now).bind(expires_at)
+        on_pool_writing!(self, pool => sqlx::query(sql).bind(token_hash).bind(purpose).bind(user_id).bind(now).bind(expires_at)
             .execute(pool).await.map(drop))?;
         Ok(())
     }
@@ -27,7 +27,7 @@ impl Store {
     ) -> Result<Option<String>, StoreError> {
         let sql = "UPDATE email_links SET used_at = $1 \
                    WHERE token_hash = $2 AND purpose = $3 AND used_at IS NULL AND expires_at > $1 RETURNING user_id";
-        let row: Option<(String,)> = on_pool!(self, pool => sqlx::query_as(sql).bind(now).bind(token_hash).bind(purpose)
+        let row: Option<(String,)> = on_pool_writing!(self, pool => sqlx::query_as(sql).bind(now).bind(token_hash).bind(purpose)
             .fetch_optional(pool).await)?;
         Ok(row.map(|(id,)| id))
     }
@@ -71,7 +71,7 @@ impl Store {
     pub async fn void_email_links(&self, user_id: &str, purpose: &str, now: i64) -> Result<(), StoreError> {
         let sql =
             "UPDATE email_links SET used_at = $1 WHERE user_id = $2 AND purpose = $3 AND used_at IS NULL";
-        on_pool!(self, pool => sqlx::query(sql).bind(now).bind(user_id).bind(purpose).execute(pool).await.map(drop))?;
+        on_pool_writing!(self, pool => sqlx::query(sql).bind(now).bind(user_id).bind(purpose).execute(pool).await.map(drop))?;
         Ok(())
     }
 }

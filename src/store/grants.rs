@@ -1,6 +1,6 @@
 //! Grants (one per code redemption), their refresh-token families, and revoked access tokens.
 
-use super::{Store, StoreError, in_transaction, on_pool};
+use super::{Store, StoreError, in_transaction, on_pool, on_pool_writing};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Grant {
@@ -68,17 +68,28 @@ const GRANT_COLUMNS: &str = "id, client_id, user_id, sid, scope, auth_time, acr,
     expires_at, revoked_at, revoked_reason, resources, dpop_jkt";
 
 impl Store {
-    pub async fn insert_grant(&self, g: &Grant) -> Result<(), StoreError> {
+    /// A new grant and, when it has one, its first refresh token: one commit.
+    pub async fn insert_grant(&self, g: &Grant, first: Option<&RefreshToken>) -> Result<(), StoreError> {
         let sql = format!(
             "INSERT INTO grants ({GRANT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)"
         );
-        on_pool!(self, pool => sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
-            .bind(&g.id).bind(&g.client_id).bind(&g.user_id).bind(&g.sid).bind(&g.scope)
-            .bind(g.auth_time).bind(&g.acr).bind(&g.amr).bind(g.offline).bind(g.created_at)
-            .bind(g.expires_at).bind(g.revoked_at).bind(&g.revoked_reason).bind(&g.resources)
-            .bind(&g.dpop_jkt)
-            .execute(pool).await.map(drop))?;
-        Ok(())
+        in_transaction!(self, tx => {
+            sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
+                .bind(&g.id).bind(&g.client_id).bind(&g.user_id).bind(&g.sid).bind(&g.scope)
+                .bind(g.auth_time).bind(&g.acr).bind(&g.amr).bind(g.offline).bind(g.created_at)
+                .bind(g.expires_at).bind(g.revoked_at).bind(&g.revoked_reason).bind(&g.resources)
+                .bind(&g.dpop_jkt)
+                .execute(&mut *tx).await?;
+            if let Some(t) = first {
+                sqlx::query(
+                    "INSERT INTO refresh_tokens (token_hash, grant_id, created_at, expires_at, rotated_at) \
+                     VALUES ($1, $2, $3, $4, $5)",
+                )
+                .bind(&t.token_hash).bind(&g.id).bind(t.created_at).bind(t.expires_at).bind(t.rotated_at)
+                .execute(&mut *tx).await?;
+            }
+            Ok(())
+        })
     }
 
     pub async fn grant(&self, id: &str) -> Result<Option<Grant>, StoreError> {
@@ -92,7 +103,7 @@ impl Store {
     pub async fn revoke_grant(&self, id: &str, reason: &str, now: i64) -> Result<bool, StoreError> {
         let sql =
             "UPDATE grants SET revoked_at = $1, revoked_reason = $2 WHERE id = $3 AND revoked_at IS NULL";
-        let n = on_pool!(self, pool => sqlx::query(sql).bind(now).bind(reason).bind(id)
+        let n = on_pool_writing!(self, pool => sqlx::query(sql).bind(now).bind(reason).bind(id)
             .execute(pool).await.map(|r| r.rows_affected()))?;
         Ok(n == 1)
     }
@@ -101,14 +112,14 @@ impl Store {
     pub async fn revoke_session_grants(&self, sid: &str, reason: &str, now: i64) -> Result<u64, StoreError> {
         let sql = "UPDATE grants SET revoked_at = $1, revoked_reason = $2 \
                    WHERE sid = $3 AND offline = FALSE AND revoked_at IS NULL";
-        Ok(on_pool!(self, pool => sqlx::query(sql).bind(now).bind(reason).bind(sid)
+        Ok(on_pool_writing!(self, pool => sqlx::query(sql).bind(now).bind(reason).bind(sid)
             .execute(pool).await.map(|r| r.rows_affected()))?)
     }
 
     /// Revokes every grant of a user (password reset, account disabled).
     pub async fn revoke_user_grants(&self, user_id: &str, reason: &str, now: i64) -> Result<u64, StoreError> {
         let sql = "UPDATE grants SET revoked_at = $1, revoked_reason = $2 WHERE user_id = $3 AND revoked_at IS NULL";
-        Ok(on_pool!(self, pool => sqlx::query(sql).bind(now).bind(reason).bind(user_id)
+        Ok(on_pool_writing!(self, pool => sqlx::query(sql).bind(now).bind(reason).bind(user_id)
             .execute(pool).await.map(|r| r.rows_affected()))?)
     }
 
@@ -123,7 +134,7 @@ impl Store {
     ) -> Result<u64, StoreError> {
         let sql = "UPDATE grants SET revoked_at = $1, revoked_reason = $2 \
                    WHERE user_id = $3 AND (sid IS NULL OR sid <> $4) AND revoked_at IS NULL";
-        Ok(on_pool!(self, pool => sqlx::query(sql).bind(now).bind(reason).bind(user_id).bind(sid)
+        Ok(on_pool_writing!(self, pool => sqlx::query(sql).bind(now).bind(reason).bind(user_id).bind(sid)
             .execute(pool).await.map(|r| r.rows_affected()))?)
     }
 
@@ -169,7 +180,7 @@ impl Store {
             return Ok(Rotation::Invalid);
         }
         let sql = "UPDATE refresh_tokens SET rotated_at = $1 WHERE token_hash = $2 AND rotated_at IS NULL";
-        let won = on_pool!(self, pool => sqlx::query(sql).bind(now).bind(token_hash)
+        let won = on_pool_writing!(self, pool => sqlx::query(sql).bind(now).bind(token_hash)
             .execute(pool).await.map(|r| r.rows_affected()))?
             == 1;
         if won {
@@ -186,7 +197,7 @@ impl Store {
 
     pub async fn revoke_access_token(&self, jti: &str, expires_at: i64) -> Result<(), StoreError> {
         let sql = "INSERT INTO revoked_access_tokens (jti, expires_at) VALUES ($1, $2) ON CONFLICT (jti) DO NOTHING";
-        on_pool!(self, pool => sqlx::query(sql).bind(jti).bind(expires_at).execute(pool).await.map(drop))?;
+        on_pool_writing!(self, pool => sqlx::query(sql).bind(jti).bind(expires_at).execute(pool).await.map(drop))?;
         Ok(())
     }
 

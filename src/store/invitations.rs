@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use super::users::insert_user_query;
-use super::{Keyset, Store, StoreError, on_pool};
+use super::{Keyset, Store, StoreError, on_pool, on_pool_writing};
 use crate::people::{NewUser, User};
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow)]
@@ -86,7 +86,7 @@ impl Store {
         let sql = format!(
             "INSERT INTO invitations ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
         );
-        on_pool!(self, pool => sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
+        on_pool_writing!(self, pool => sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
             .bind(&i.id).bind(&i.token_hash).bind(&i.role).bind(&i.deployment_id).bind(&i.inviter_id)
             .bind(&i.email).bind(i.created_at).bind(i.expires_at).bind(i.redeemed_at).bind(&i.redeemed_by)
             .bind(i.revoked_at).bind(i.sent_at).bind(&i.locale).bind(&i.client_id)
@@ -135,7 +135,7 @@ impl Store {
 
     pub async fn revoke_invitation(&self, id: &str, now: i64) -> Result<bool, StoreError> {
         let sql = "UPDATE invitations SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL AND redeemed_at IS NULL";
-        let n = on_pool!(self, pool => sqlx::query(sql).bind(now).bind(id).execute(pool).await.map(|r| r.rows_affected()))?;
+        let n = on_pool_writing!(self, pool => sqlx::query(sql).bind(now).bind(id).execute(pool).await.map(|r| r.rows_affected()))?;
         Ok(n == 1)
     }
 
@@ -148,14 +148,14 @@ impl Store {
     ) -> Result<bool, StoreError> {
         let sql = "UPDATE invitations SET token_hash = $1, expires_at = $2 \
                    WHERE id = $3 AND revoked_at IS NULL AND redeemed_at IS NULL";
-        let n = on_pool!(self, pool => sqlx::query(sql).bind(token_hash).bind(expires_at).bind(id)
+        let n = on_pool_writing!(self, pool => sqlx::query(sql).bind(token_hash).bind(expires_at).bind(id)
             .execute(pool).await.map(|r| r.rows_affected()))?;
         Ok(n == 1)
     }
 
     pub async fn mark_invitation_sent(&self, id: &str, now: i64) -> Result<(), StoreError> {
         let sql = "UPDATE invitations SET sent_at = $1 WHERE id = $2";
-        on_pool!(self, pool => sqlx::query(sql).bind(now).bind(id).execute(pool).await.map(drop))?;
+        on_pool_writing!(self, pool => sqlx::query(sql).bind(now).bind(id).execute(pool).await.map(drop))?;
         Ok(())
     }
 

@@ -1,6 +1,6 @@
 //! Signing keys: sealed private halves, public JWKs, activation and retirement times.
 
-use super::{Store, StoreError, in_transaction, on_pool};
+use super::{Store, StoreError, in_transaction, on_pool, on_pool_writing};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct StoredKey {
@@ -72,7 +72,7 @@ impl Store {
     /// Deletes keys retired before `before`; they no longer verify any live token.
     pub async fn purge_retired_keys(&self, before: i64) -> Result<u64, StoreError> {
         let sql = "DELETE FROM signing_keys WHERE retires_at IS NOT NULL AND retires_at < $1";
-        let purged = on_pool!(self, pool => sqlx::query(sql).bind(before).execute(pool).await.map(|d| d.rows_affected()))?;
+        let purged = on_pool_writing!(self, pool => sqlx::query(sql).bind(before).execute(pool).await.map(|d| d.rows_affected()))?;
         Ok(purged)
     }
 }

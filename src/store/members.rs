@@ -1,7 +1,7 @@
 //! A deployment's members as administrators see them: searched, filtered and
 //! paged, and the changes only an operator or administrator makes.
 
-use super::{Keyset, Store, StoreError, on_pool, users::COLUMNS};
+use super::{Keyset, Store, StoreError, on_pool, on_pool_writing, users::COLUMNS};
 use crate::people::User;
 
 /// Which members to list; every field narrows, `None` does not.
@@ -68,7 +68,7 @@ impl Store {
     /// Gives or takes the operator right; `false` when there is no such user.
     pub async fn set_operator(&self, user_id: &str, operator: bool, now: i64) -> Result<bool, StoreError> {
         let sql = "UPDATE users SET operator = $1, updated_at = $2, version = version + 1 WHERE id = $3";
-        let n = on_pool!(self, pool => sqlx::query(sql).bind(operator).bind(now).bind(user_id)
+        let n = on_pool_writing!(self, pool => sqlx::query(sql).bind(operator).bind(now).bind(user_id)
             .execute(pool).await.map(|r| r.rows_affected()))?;
         Ok(n == 1)
     }
@@ -84,7 +84,7 @@ impl Store {
     ) -> Result<bool, StoreError> {
         let sql = "UPDATE users SET role = $1, updated_at = $2, version = version + 1 \
                    WHERE id = $3 AND version = $4";
-        let n = on_pool!(self, pool => sqlx::query(sql).bind(role).bind(now).bind(user_id).bind(version)
+        let n = on_pool_writing!(self, pool => sqlx::query(sql).bind(role).bind(now).bind(user_id).bind(version)
             .execute(pool).await.map(|r| r.rows_affected()))?;
         Ok(n == 1)
     }

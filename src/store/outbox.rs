@@ -1,7 +1,7 @@
 //! The email outbox: messages wait here, bodies sealed, until a transport
 //! accepts them; then the bodies are blanked and the row stays as a record.
 
-use super::{Store, StoreError, on_pool};
+use super::{Store, StoreError, on_pool, on_pool_writing};
 
 /// A row as stored: `text_body` and `html_body` are sealed while the message
 /// waits (see `notify::outbox_seal`) and empty once it is delivered or given up.
@@ -42,7 +42,7 @@ impl Store {
         let sql = format!(
             "INSERT INTO email_outbox ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
         );
-        on_pool!(self, pool => sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
+        on_pool_writing!(self, pool => sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
             .bind(&m.id).bind(&m.recipient).bind(&m.subject).bind(&m.text_body).bind(&m.html_body)
             .bind(m.created_at).bind(m.attempts).bind(m.next_attempt_at).bind(m.sent_at).bind(&m.last_error)
             .bind(m.failed_at).bind(&m.from_name)
@@ -66,7 +66,7 @@ impl Store {
             "UPDATE email_outbox SET next_attempt_at = $1, attempts = attempts + 1 \
              WHERE id = $2 AND next_attempt_at = $3 AND {PENDING}"
         );
-        let n = on_pool!(self, pool => sqlx::query(sqlx::AssertSqlSafe(sql.as_str())).bind(lease_until).bind(id).bind(seen_next)
+        let n = on_pool_writing!(self, pool => sqlx::query(sqlx::AssertSqlSafe(sql.as_str())).bind(lease_until).bind(id).bind(seen_next)
             .execute(pool).await.map(|r| r.rows_affected()))?;
         Ok(n == 1)
     }
@@ -76,14 +76,14 @@ impl Store {
     pub async fn mark_email_sent(&self, id: &str, now: i64) -> Result<(), StoreError> {
         let sql = "UPDATE email_outbox SET sent_at = $1, last_error = NULL, text_body = '', html_body = '' \
                    WHERE id = $2";
-        on_pool!(self, pool => sqlx::query(sql).bind(now).bind(id).execute(pool).await.map(drop))?;
+        on_pool_writing!(self, pool => sqlx::query(sql).bind(now).bind(id).execute(pool).await.map(drop))?;
         Ok(())
     }
 
     /// Records a failed attempt; the row is due again at `retry_at`.
     pub async fn mark_email_failed(&self, id: &str, error: &str, retry_at: i64) -> Result<(), StoreError> {
         let sql = "UPDATE email_outbox SET last_error = $1, next_attempt_at = $2 WHERE id = $3";
-        on_pool!(self, pool => sqlx::query(sql).bind(error).bind(retry_at).bind(id).execute(pool).await.map(drop))?;
+        on_pool_writing!(self, pool => sqlx::query(sql).bind(error).bind(retry_at).bind(id).execute(pool).await.map(drop))?;
         Ok(())
     }
 
@@ -93,7 +93,7 @@ impl Store {
             "UPDATE email_outbox SET failed_at = $1, last_error = $2, text_body = '', html_body = '' \
              WHERE id = $3 AND {PENDING}"
         );
-        on_pool!(self, pool => sqlx::query(sqlx::AssertSqlSafe(sql.as_str())).bind(now).bind(error).bind(id).execute(pool).await.map(drop))?;
+        on_pool_writing!(self, pool => sqlx::query(sqlx::AssertSqlSafe(sql.as_str())).bind(now).bind(error).bind(id).execute(pool).await.map(drop))?;
         Ok(())
     }
 
@@ -109,7 +109,7 @@ impl Store {
              WHERE {PENDING} AND created_at <= $2 RETURNING id, recipient, attempts"
         );
         Ok(
-            on_pool!(self, pool => sqlx::query_as::<_, AbandonedEmail>(sqlx::AssertSqlSafe(sql.as_str())).bind(now).bind(queued_by)
+            on_pool_writing!(self, pool => sqlx::query_as::<_, AbandonedEmail>(sqlx::AssertSqlSafe(sql.as_str())).bind(now).bind(queued_by)
             .fetch_all(pool).await)?,
         )
     }

@@ -1,6 +1,6 @@
 //! Users' passkeys: the credential webauthn-rs verifies against, its name and times.
 
-use super::{Store, StoreError, in_transaction, on_pool};
+use super::{Store, StoreError, in_transaction, on_pool, on_pool_writing};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct StoredPasskey {
@@ -34,7 +34,7 @@ impl Store {
             "INSERT INTO passkeys ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
              ON CONFLICT (credential_id) DO NOTHING"
         );
-        let inserted = on_pool!(self, pool => sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
+        let inserted = on_pool_writing!(self, pool => sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
             .bind(&p.id).bind(&p.user_id).bind(&p.credential_id).bind(&p.name).bind(&p.passkey)
             .bind(p.sign_count).bind(p.created_at).bind(p.last_used_at)
             .execute(pool).await.map(|r| r.rows_affected()))?;
@@ -75,7 +75,7 @@ impl Store {
         now: i64,
     ) -> Result<(), StoreError> {
         let sql = "UPDATE passkeys SET passkey = $1, sign_count = $2, last_used_at = $3 WHERE id = $4";
-        on_pool!(self, pool => sqlx::query(sql).bind(passkey).bind(sign_count).bind(now).bind(id)
+        on_pool_writing!(self, pool => sqlx::query(sql).bind(passkey).bind(sign_count).bind(now).bind(id)
             .execute(pool).await.map(drop))?;
         Ok(())
     }
@@ -83,7 +83,7 @@ impl Store {
     /// Renames one of `user_id`'s passkeys; `false` when they have none with that id.
     pub async fn rename_passkey(&self, user_id: &str, id: &str, name: &str) -> Result<bool, StoreError> {
         let sql = "UPDATE passkeys SET name = $1 WHERE id = $2 AND user_id = $3";
-        let changed = on_pool!(self, pool => sqlx::query(sql).bind(name).bind(id).bind(user_id)
+        let changed = on_pool_writing!(self, pool => sqlx::query(sql).bind(name).bind(id).bind(user_id)
             .execute(pool).await.map(|r| r.rows_affected()))?;
         Ok(changed == 1)
     }

@@ -1,7 +1,7 @@
 //! Recovery codes, by digest: a fresh set replaces the old one, and using one
 //! marks it so it never works twice.
 
-use super::{Store, StoreError, in_transaction, on_pool};
+use super::{Store, StoreError, in_transaction, on_pool, on_pool_writing};
 
 impl Store {
     /// Replaces every recovery code of `user_id` with `digests`.
@@ -30,7 +30,7 @@ impl Store {
     pub async fn use_recovery_code(&self, user_id: &str, digest: &str, now: i64) -> Result<bool, StoreError> {
         let sql = "UPDATE recovery_codes SET used_at = $1 \
                    WHERE user_id = $2 AND code_digest = $3 AND used_at IS NULL";
-        let done = on_pool!(self, pool => sqlx::query(sql).bind(now).bind(user_id).bind(digest).execute(pool).await
+        let done = on_pool_writing!(self, pool => sqlx::query(sql).bind(now).bind(user_id).bind(digest).execute(pool).await
             .map(|r| r.rows_affected()))?;
         Ok(done == 1)
     }

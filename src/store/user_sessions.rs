@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use super::{Store, StoreError, on_pool};
+use super::{Store, StoreError, on_pool, on_pool_writing};
 
 #[derive(Debug, Clone, Serialize, sqlx::FromRow, utoipa::ToSchema)]
 pub struct UserSession {
@@ -23,7 +23,7 @@ const COLUMNS: &str = "sid, user_id, session_key, created_at, last_seen, ip, use
 impl Store {
     pub async fn insert_user_session(&self, s: &UserSession) -> Result<(), StoreError> {
         let sql = format!("INSERT INTO user_sessions ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)");
-        on_pool!(self, pool => sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
+        on_pool_writing!(self, pool => sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
             .bind(&s.sid).bind(&s.user_id).bind(&s.session_key).bind(s.created_at).bind(s.last_seen)
             .bind(&s.ip).bind(&s.user_agent).bind(s.ended_at)
             .execute(pool).await.map(drop))?;
@@ -32,7 +32,7 @@ impl Store {
 
     pub async fn touch_user_session(&self, sid: &str, now: i64) -> Result<(), StoreError> {
         let sql = "UPDATE user_sessions SET last_seen = $1 WHERE sid = $2";
-        on_pool!(self, pool => sqlx::query(sql).bind(now).bind(sid).execute(pool).await.map(drop))?;
+        on_pool_writing!(self, pool => sqlx::query(sql).bind(now).bind(sid).execute(pool).await.map(drop))?;
         Ok(())
     }
 
@@ -42,13 +42,13 @@ impl Store {
             "UPDATE user_sessions SET ended_at = $1 WHERE sid = $2 AND ended_at IS NULL RETURNING {COLUMNS}"
         );
         Ok(
-            on_pool!(self, pool => sqlx::query_as::<_, UserSession>(sqlx::AssertSqlSafe(sql.as_str())).bind(now).bind(sid).fetch_optional(pool).await)?,
+            on_pool_writing!(self, pool => sqlx::query_as::<_, UserSession>(sqlx::AssertSqlSafe(sql.as_str())).bind(now).bind(sid).fetch_optional(pool).await)?,
         )
     }
 
     pub async fn end_user_session_by_key(&self, session_key: &str, now: i64) -> Result<(), StoreError> {
         let sql = "UPDATE user_sessions SET ended_at = $1 WHERE session_key = $2 AND ended_at IS NULL";
-        on_pool!(self, pool => sqlx::query(sql).bind(now).bind(session_key).execute(pool).await.map(drop))?;
+        on_pool_writing!(self, pool => sqlx::query(sql).bind(now).bind(session_key).execute(pool).await.map(drop))?;
         Ok(())
     }
 

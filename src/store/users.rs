@@ -1,6 +1,6 @@
 //! Users: accounts, password hashes, failure counters and locks.
 
-use super::{Store, StoreError, on_pool};
+use super::{Store, StoreError, on_pool, on_pool_writing};
 use crate::people::{NewUser, Status, User};
 
 pub(super) const COLUMNS: &str = "id, email, email_normalized, name, given_name, family_name, role, deployment_id, \
@@ -83,7 +83,7 @@ impl Store {
         let sql = "UPDATE users SET failed_logins = failed_logins + 1, \
             locked_until = CASE WHEN failed_logins + 1 >= $1 THEN $2 ELSE locked_until END \
             WHERE id = $3 RETURNING failed_logins";
-        let (count,): (i64,) = on_pool!(self, pool => sqlx::query_as(sql)
+        let (count,): (i64,) = on_pool_writing!(self, pool => sqlx::query_as(sql)
             .bind(lock_after).bind(lock_until).bind(user_id).fetch_one(pool).await)?;
         Ok(count)
     }
@@ -92,13 +92,13 @@ impl Store {
     pub async fn clear_login_failures(&self, user_id: &str) -> Result<(), StoreError> {
         let sql =
             "UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = $1 AND failed_logins > 0";
-        on_pool!(self, pool => sqlx::query(sql).bind(user_id).execute(pool).await.map(drop))?;
+        on_pool_writing!(self, pool => sqlx::query(sql).bind(user_id).execute(pool).await.map(drop))?;
         Ok(())
     }
 
     pub async fn set_user_status(&self, user_id: &str, status: Status, now: i64) -> Result<bool, StoreError> {
         let sql = "UPDATE users SET status = $1, updated_at = $2, version = version + 1 WHERE id = $3";
-        let n = on_pool!(self, pool => sqlx::query(sql).bind(status.as_str()).bind(now).bind(user_id)
+        let n = on_pool_writing!(self, pool => sqlx::query(sql).bind(status.as_str()).bind(now).bind(user_id)
             .execute(pool).await.map(|r| r.rows_affected()))?;
         Ok(n == 1)
     }
@@ -106,7 +106,7 @@ impl Store {
     /// Marks the email verified and lifts the deadline.
     pub async fn mark_email_verified(&self, user_id: &str, now: i64) -> Result<bool, StoreError> {
         let sql = "UPDATE users SET email_verified = TRUE, verify_by = NULL, updated_at = $1 WHERE id = $2";
-        let n = on_pool!(self, pool => sqlx::query(sql).bind(now).bind(user_id)
+        let n = on_pool_writing!(self, pool => sqlx::query(sql).bind(now).bind(user_id)
             .execute(pool).await.map(|r| r.rows_affected()))?;
         Ok(n == 1)
     }
@@ -121,7 +121,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         let sql = "UPDATE users SET email_verified = FALSE, verify_by = $1, verification_reminded_at = NULL, \
                    updated_at = $2 WHERE id = $3";
-        on_pool!(self, pool => sqlx::query(sql).bind(deadline).bind(now).bind(user_id).execute(pool).await.map(drop))?;
+        on_pool_writing!(self, pool => sqlx::query(sql).bind(deadline).bind(now).bind(user_id).execute(pool).await.map(drop))?;
         Ok(())
     }
 
@@ -142,7 +142,7 @@ impl Store {
     pub async fn claim_verification_reminder(&self, user_id: &str, now: i64) -> Result<bool, StoreError> {
         let sql = "UPDATE users SET verification_reminded_at = $1 \
                    WHERE id = $2 AND verification_reminded_at IS NULL AND email_verified = FALSE";
-        let n = on_pool!(self, pool => sqlx::query(sql).bind(now).bind(user_id)
+        let n = on_pool_writing!(self, pool => sqlx::query(sql).bind(now).bind(user_id)
             .execute(pool).await.map(|r| r.rows_affected()))?;
         Ok(n == 1)
     }
@@ -151,14 +151,14 @@ impl Store {
     pub async fn set_password_hash(&self, user_id: &str, hash: &str, now: i64) -> Result<(), StoreError> {
         let sql = "UPDATE users SET password_hash = $1, failed_logins = 0, locked_until = NULL, updated_at = $2 \
                    WHERE id = $3";
-        on_pool!(self, pool => sqlx::query(sql).bind(hash).bind(now).bind(user_id).execute(pool).await.map(drop))?;
+        on_pool_writing!(self, pool => sqlx::query(sql).bind(hash).bind(now).bind(user_id).execute(pool).await.map(drop))?;
         Ok(())
     }
 
     /// Ends every browser session that signed in before `now` (checked at each use).
     pub async fn end_user_sessions(&self, user_id: &str, now: i64) -> Result<(), StoreError> {
         let sql = "UPDATE users SET sessions_valid_after = $1, updated_at = $1 WHERE id = $2";
-        on_pool!(self, pool => sqlx::query(sql).bind(now).bind(user_id).execute(pool).await.map(drop))?;
+        on_pool_writing!(self, pool => sqlx::query(sql).bind(now).bind(user_id).execute(pool).await.map(drop))?;
         Ok(())
     }
 }
@@ -166,7 +166,7 @@ impl Store {
 impl Store {
     pub async fn update_password_hash(&self, user_id: &str, hash: &str, now: i64) -> Result<(), StoreError> {
         let sql = "UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3";
-        on_pool!(self, pool => sqlx::query(sql).bind(hash).bind(now).bind(user_id).execute(pool).await.map(drop))?;
+        on_pool_writing!(self, pool => sqlx::query(sql).bind(hash).bind(now).bind(user_id).execute(pool).await.map(drop))?;
         Ok(())
     }
 
@@ -180,7 +180,7 @@ impl Store {
         let sql =
             "UPDATE users SET given_name = $1, family_name = $2, name = $3, updated_at = $4 WHERE id = $5";
         let name = format!("{given_name} {family_name}").trim().to_string();
-        on_pool!(self, pool => sqlx::query(sql).bind(given_name).bind(family_name).bind(&name).bind(now).bind(user_id)
+        on_pool_writing!(self, pool => sqlx::query(sql).bind(given_name).bind(family_name).bind(&name).bind(now).bind(user_id)
             .execute(pool).await.map(drop))?;
         Ok(())
     }
@@ -193,7 +193,7 @@ impl Store {
         now: i64,
     ) -> Result<(), StoreError> {
         let sql = "UPDATE users SET locale = $1, updated_at = $2 WHERE id = $3";
-        on_pool!(self, pool => sqlx::query(sql).bind(locale).bind(now).bind(user_id).execute(pool).await.map(drop))?;
+        on_pool_writing!(self, pool => sqlx::query(sql).bind(locale).bind(now).bind(user_id).execute(pool).await.map(drop))?;
         Ok(())
     }
 }

@@ -72,12 +72,11 @@ pub async fn exchange(state: &AppState, client: &Client, params: &Params, jkt: O
         // a confidential client's are bound to its credentials already.
         dpop_jkt: jkt.filter(|_| client.public).map(str::to_owned),
     };
-    state.store.insert_grant(&stored).await?;
-    code::remember_redemption(state, code_value, &stored.id).await?;
     let mint = Mint {
         client,
         user: &user,
         grant: &stored,
+        grant_is_new: true,
         target: &target,
         scopes,
         nonce: grant.nonce.as_deref(),
@@ -85,7 +84,9 @@ pub async fn exchange(state: &AppState, client: &Client, params: &Params, jkt: O
         with_refresh_token: with_refresh,
         dpop_jkt: jkt,
     };
-    Ok(tokens::mint(state, mint).await?)
+    let tokens = tokens::mint(state, mint).await?;
+    code::remember_redemption(state, code_value, &stored.id).await?;
+    Ok(tokens)
 }
 
 /// RFC 7636 §4.6 with S256; a verifier without a challenge is refused too, so
