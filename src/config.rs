@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 use url::Url;
 
 use crate::apis::ApiSpec;
+use crate::audit::config::AuditConfig;
 use crate::clients::ClientSpec;
 use crate::crypto::config::KeysConfig;
 use crate::factors::passkeys::PasskeyConfig;
@@ -83,6 +84,7 @@ pub struct Config {
     pub passkeys: PasskeyConfig,
     /// Seconds a node reuses a client or API it read (`store::read_cache`); 0: none.
     pub client_cache_secs: i64,
+    pub audit: AuditConfig,
     /// Clients declared here are created or updated at every start.
     pub clients: Vec<ClientSpec>,
     /// APIs (resource servers) declared here are created or updated at every
@@ -124,6 +126,7 @@ impl Default for Config {
             mfa: MfaConfig::default(),
             passkeys: PasskeyConfig::default(),
             client_cache_secs: 1,
+            audit: AuditConfig::default(),
             clients: Vec::new(),
             apis: Vec::new(),
             deployments: Vec::new(),

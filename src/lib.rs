@@ -86,6 +86,8 @@ pub struct Services {
     /// Discovery and the JWK Set, rendered once per key-set change.
     pub published_discovery: web::published::Published<Vec<crypto::Alg>>,
     pub published_jwks: web::published::Published<u64>,
+    /// Seals the audit trail's hash chain (`audit::chain`).
+    pub audit_chain: audit::chain::ChainKey,
 }
 
 /// Start-up choices that are not configuration: tests inject a clock and a
@@ -145,6 +147,7 @@ pub async fn open_services(config: Config, options: Options) -> Result<Services,
     let secrets = SecretHasher::from_kek(&kek);
     let outbox_seal = notify::outbox_seal::OutboxSeal::from_kek(&kek);
     let dpop_nonces = oidc::dpop::Nonces::from_kek(&kek);
+    let audit_chain = audit::chain::ChainKey::from_kek(&kek);
     let passwords = PasswordHasherPool::new(&config.passwords).map_err(StartupError::Config)?;
     let issuer = config.issuer_str();
     apis::registry::sync_declared(&store, &secrets, &config.apis, issuer, options.clock.now())
@@ -227,6 +230,7 @@ pub async fn open_services(config: Config, options: Options) -> Result<Services,
         dpop_nonces,
         published_discovery: Default::default(),
         published_jwks: Default::default(),
+        audit_chain,
     })
 }
 
@@ -244,6 +248,7 @@ pub async fn build(config: Config, options: Options) -> Result<Careid, StartupEr
         tokio::spawn(oidc::backchannel::delivery::deliver_forever(state.clone())),
         tokio::spawn(notify::outbox_sender::run(state.clone(), transport)),
         tokio::spawn(onboarding::verification::remind_periodically(state.clone())),
+        tokio::spawn(audit::chain::seal_forever(state.clone())),
     ];
     Ok(Careid { state, background })
 }

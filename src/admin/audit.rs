@@ -6,18 +6,17 @@ use axum::body::Body;
 use axum::extract::State;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use serde::Deserialize;
 
 use super::caller::Caller;
 use super::input::QueryInput;
 use super::page::{self, Page};
 use super::problem::Problem;
 use crate::AppState;
+use crate::audit::export::AuditView;
 use crate::store::{AuditEvent, AuditQuery, Keyset};
 
-/// Rows read at a time while exporting.
-const EXPORT_BATCH: i64 = 500;
+use crate::audit::export::BATCH as EXPORT_BATCH;
 
 #[derive(Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
@@ -62,38 +61,6 @@ impl AuditFilter {
             kind: self.kind.as_deref(),
             client: self.client.as_deref(),
         }))
-    }
-}
-
-/// An event as the API shows it: its detail as JSON, not as text.
-#[derive(Serialize, utoipa::ToSchema)]
-pub struct AuditView {
-    id: String,
-    at: i64,
-    kind: String,
-    actor: Option<String>,
-    subject: Option<String>,
-    client_id: Option<String>,
-    deployment_id: Option<String>,
-    ip: Option<String>,
-    user_agent: Option<String>,
-    detail: Option<Value>,
-}
-
-impl From<AuditEvent> for AuditView {
-    fn from(e: AuditEvent) -> AuditView {
-        AuditView {
-            detail: e.detail.as_deref().and_then(|d| serde_json::from_str(d).ok()),
-            id: e.id,
-            at: e.at,
-            kind: e.kind,
-            actor: e.actor,
-            subject: e.subject,
-            client_id: e.client_id,
-            deployment_id: e.deployment_id,
-            ip: e.ip,
-            user_agent: e.user_agent,
-        }
     }
 }
 

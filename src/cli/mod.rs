@@ -1,6 +1,7 @@
 //! Command-line interface: argument parsing and the subcommands.
 
 mod apis;
+mod audit;
 mod clients;
 mod deployments;
 mod invite;
@@ -60,6 +61,9 @@ enum Command {
     /// Sign-in policy: explain what a person must present at a client, and why.
     #[command(subcommand)]
     Policy(policy::PolicyCommand),
+    /// The audit trail: verify its hash chain, export it (NDJSON or CSV).
+    #[command(subcommand)]
+    Audit(audit::AuditCommand),
 }
 
 /// A failed command: the line to print and the exit code.
@@ -113,6 +117,7 @@ pub async fn run(args: Args) -> Result<(), Failure> {
         Command::Invite(args) => invite::run(services(config).await?, args).await,
         Command::Deployments(command) => deployments::run(services(config).await?, command).await,
         Command::Policy(command) => policy::run(services(config).await?, command).await,
+        Command::Audit(command) => audit::run(services(config).await?, command).await,
     }
 }
 

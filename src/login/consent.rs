@@ -9,6 +9,7 @@ use serde::Serialize;
 use super::form::{SignInForm, SignInPage};
 use super::{session, steps};
 use crate::AppState;
+use crate::audit::{self, Event, Origin};
 use crate::oidc::authorize::respond;
 use crate::oidc::error::{ErrorCode, OAuthError};
 use crate::web::pages::PageError;
@@ -70,6 +71,7 @@ pub async fn show(
 pub async fn submit(
     State(state): State<AppState>,
     headers: HeaderMap,
+    origin: Origin,
     SignInForm { mut tx, fields }: SignInForm,
 ) -> Result<Response, PageError> {
     let current = session::current(&state, &headers).await?.ok_or_else(PageError::expired)?;
@@ -80,6 +82,16 @@ pub async fn submit(
     }
     let now = state.clock.now();
     state.store.save_consent(&current.session.user_id, &client.id, &tx.request.scopes, now).await?;
+    let detail = serde_json::json!({ "scopes": tx.request.scopes });
+    let user = Some(current.session.user_id.as_str());
+    let event = Event {
+        actor: user,
+        subject: user,
+        client_id: Some(&client.id),
+        detail: Some(detail),
+        ..Event::new("consent.granted")
+    };
+    audit::record(&state, event, &origin).await;
     tx.consent_given = true;
     Ok(steps::proceed(&state, &headers, &client, tx.request.clone(), Some(tx)).await)
 }

@@ -12,7 +12,7 @@ use crate::clients::Client;
 use crate::crypto::keys::b64;
 use crate::crypto::{Alg, KeyringError, random};
 use crate::people::User;
-use crate::store::{Grant, RefreshToken, StoreError};
+use crate::store::{AuditEvent, Grant, RefreshToken, StoreError};
 
 /// The successful token response (RFC 6749 §5.1). Its `Debug` names the
 /// tokens it holds, never their values.
@@ -102,9 +102,9 @@ pub struct Mint<'a> {
     pub client: &'a Client,
     pub user: &'a User,
     pub grant: &'a Grant,
-    /// The grant is this request's (a code exchange): it is stored with its
-    /// first refresh token, in one commit.
-    pub grant_is_new: bool,
+    /// The grant is this request's (a code exchange): the event recording it,
+    /// stored with the grant and its first refresh token in one commit.
+    pub new_grant: Option<AuditEvent>,
     /// The access token's audience (RFC 8707).
     pub target: &'a Target,
     /// The access token's scopes, already limited to the target.
@@ -165,10 +165,10 @@ pub async fn mint(state: &AppState, m: Mint<'_>) -> Result<TokenResponse, TokenE
         expires_at: (now + m.client.refresh_token_ttl).min(m.grant.expires_at),
         rotated_at: None,
     });
-    match (m.grant_is_new, &refresh_row) {
-        (true, first) => state.store.insert_grant(m.grant, first.as_ref()).await?,
-        (false, Some(row)) => state.store.issue_refresh_token(row).await?,
-        (false, None) => {}
+    match (&m.new_grant, &refresh_row) {
+        (Some(recorded), first) => state.store.insert_grant(m.grant, first.as_ref(), recorded).await?,
+        (None, Some(row)) => state.store.issue_refresh_token(row).await?,
+        (None, None) => {}
     }
     Ok(TokenResponse {
         access_token: access.token,

@@ -1,6 +1,7 @@
 //! Grants (one per code redemption), their refresh-token families, and revoked access tokens.
 
-use super::{Store, StoreError, in_transaction, on_pool, on_pool_writing};
+use super::audit::insert_audit_query;
+use super::{AuditEvent, Store, StoreError, in_transaction, on_pool, on_pool_writing};
 
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Grant {
@@ -68,8 +69,14 @@ const GRANT_COLUMNS: &str = "id, client_id, user_id, sid, scope, auth_time, acr,
     expires_at, revoked_at, revoked_reason, resources, dpop_jkt";
 
 impl Store {
-    /// A new grant and, when it has one, its first refresh token: one commit.
-    pub async fn insert_grant(&self, g: &Grant, first: Option<&RefreshToken>) -> Result<(), StoreError> {
+    /// A new grant, the event recording it and, when it has one, its first
+    /// refresh token: one commit.
+    pub async fn insert_grant(
+        &self,
+        g: &Grant,
+        first: Option<&RefreshToken>,
+        recorded: &AuditEvent,
+    ) -> Result<(), StoreError> {
         let sql = format!(
             "INSERT INTO grants ({GRANT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)"
         );
@@ -88,6 +95,7 @@ impl Store {
                 .bind(&t.token_hash).bind(&g.id).bind(t.created_at).bind(t.expires_at).bind(t.rotated_at)
                 .execute(&mut *tx).await?;
             }
+            insert_audit_query!(recorded).execute(&mut *tx).await?;
             Ok(())
         })
     }

@@ -5,7 +5,7 @@
 
 mod acceptances;
 mod apis;
-mod audit;
+pub(crate) mod audit;
 mod backchannel;
 mod clients;
 mod consents;
@@ -33,7 +33,7 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
 use sqlx::{PgPool, SqlitePool};
 
-pub use audit::{AuditEvent, AuditQuery};
+pub use audit::{AuditEvent, AuditQuery, ChainHead, ChainSeal};
 pub use backchannel::Delivery;
 pub use deployments::Deployment;
 pub use grants::{Grant, RefreshToken, Rotation};

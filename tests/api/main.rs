@@ -15,6 +15,7 @@ mod admin_members;
 mod admin_openapi;
 mod api_introspection;
 mod apis_registry;
+mod audit_chain;
 mod authorize;
 mod backchannel_logout;
 mod brand;

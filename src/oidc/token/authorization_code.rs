@@ -6,6 +6,7 @@ use sha2::{Digest, Sha256};
 
 use super::GrantResult;
 use crate::AppState;
+use crate::audit::{self, Event, Origin};
 use crate::clients::Client;
 use crate::crypto::keys::b64;
 use crate::crypto::random;
@@ -17,7 +18,17 @@ use crate::store::Grant;
 use crate::web::params::Params;
 
 /// `jkt`: the key of the request's DPoP proof, if it sent one.
-pub async fn exchange(state: &AppState, client: &Client, params: &Params, jkt: Option<&str>) -> GrantResult {
+///
+/// A new grant is audited (`tokens.issued`) in the commit that stores it;
+/// refreshes and `client_credentials` are counted (`careid_tokens_issued_total`)
+/// rather than audited one by one.
+pub async fn exchange(
+    state: &AppState,
+    client: &Client,
+    params: &Params,
+    jkt: Option<&str>,
+    origin: &Origin,
+) -> GrantResult {
     let code_value = params.get("code").ok_or_else(|| OAuthError::invalid_request("code is required"))?;
     let Some(grant) = code::redeem(state, code_value).await? else {
         if let Some(grant_id) = code::earlier_redemption(state, code_value).await? {
@@ -72,11 +83,21 @@ pub async fn exchange(state: &AppState, client: &Client, params: &Params, jkt: O
         // a confidential client's are bound to its credentials already.
         dpop_jkt: jkt.filter(|_| client.public).map(str::to_owned),
     };
+    let detail = serde_json::json!({"grant": stored.id, "scope": stored.scope, "offline": offline});
+    let event = Event {
+        actor: Some(&user.id),
+        subject: Some(&user.id),
+        client_id: Some(&client.id),
+        deployment_id: Some(&user.deployment_id),
+        detail: Some(detail),
+        ..Event::new("tokens.issued")
+    };
+    let recorded = audit::row(state, event, origin);
     let mint = Mint {
         client,
         user: &user,
         grant: &stored,
-        grant_is_new: true,
+        new_grant: Some(recorded),
         target: &target,
         scopes,
         nonce: grant.nonce.as_deref(),

@@ -16,15 +16,17 @@ use super::error::{ErrorCode, OAuthError};
 use super::no_store;
 use super::tokens::{TokenError, TokenResponse};
 use crate::AppState;
+use crate::audit::Origin;
 
 pub const PATH: &str = "/token";
 
 pub async fn token(
     State(state): State<AppState>,
     headers: HeaderMap,
+    origin: Origin,
     authenticated: Result<AuthenticatedClient, OAuthError>,
 ) -> Response {
-    match grant(&state, &headers, authenticated).await {
+    match grant(&state, &headers, &origin, authenticated).await {
         Ok((grant_type, body)) => {
             metrics::counter!("careid_tokens_issued_total", "grant_type" => grant_type).increment(1);
             let mut response = no_store(Json(body).into_response());
@@ -47,6 +49,7 @@ pub async fn token(
 async fn grant(
     state: &AppState,
     headers: &HeaderMap,
+    origin: &Origin,
     authenticated: Result<AuthenticatedClient, OAuthError>,
 ) -> Result<(&'static str, TokenResponse), OAuthError> {
     let AuthenticatedClient { client, params } = authenticated?;
@@ -71,7 +74,7 @@ async fn grant(
         });
     }
     match grant_type {
-        "authorization_code" => authorization_code::exchange(state, &client, &params, jkt)
+        "authorization_code" => authorization_code::exchange(state, &client, &params, jkt, origin)
             .await
             .map(|b| ("authorization_code", b)),
         "refresh_token" => {

@@ -60,7 +60,7 @@ pub async fn exchange(state: &AppState, client: &Client, params: &Params, jkt: O
         client,
         user: &user,
         grant: &grant,
-        grant_is_new: false,
+        new_grant: None,
         target: &target,
         scopes,
         nonce: None,

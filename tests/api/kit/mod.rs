@@ -18,6 +18,7 @@ pub mod oauth;
 pub mod par;
 pub mod passkeys;
 pub mod people;
+pub mod raw_sql;
 /// The reference API of `examples/resource_server.rs`, run in-process as the
 /// consumer of careid's tokens (its `main` and flags are for running it alone).
 #[allow(dead_code)]

@@ -1,4 +1,10 @@
 //! Recording audit events; a failure to record is logged, never shown to the user.
+//! Rows are sealed onto a hash chain shortly after (`chain`), and exported
+//! as NDJSON or CSV (`export`).
+
+pub mod chain;
+pub mod config;
+pub mod export;
 
 use axum::http::{HeaderMap, header};
 use serde::Serialize;
@@ -12,6 +18,8 @@ use crate::store::AuditEvent;
 pub struct Origin {
     pub ip: Option<String>,
     pub user_agent: Option<String>,
+    /// The request's `X-Request-Id` (set by careid when the caller sent none).
+    pub request_id: Option<String>,
 }
 
 /// Where the request came from: its client IP and user agent.
@@ -36,6 +44,10 @@ impl Origin {
                 .get(header::USER_AGENT)
                 .and_then(|v| v.to_str().ok())
                 .map(|ua| ua.chars().take(256).collect()),
+            request_id: headers
+                .get(crate::telemetry::REQUEST_ID)
+                .and_then(|v| v.to_str().ok())
+                .map(|id| id.chars().take(128).collect()),
         }
     }
 }
@@ -75,11 +87,28 @@ pub fn changes(before: &impl Serialize, after: &impl Serialize, ignore: &[&str])
     changed
 }
 
+/// Kinds that record something refused, failed or stopped.
+const FAILURE_SUFFIXES: [&str; 6] = [".failure", ".refused", ".locked", ".limited", ".replayed", "_refused"];
+
+/// `failure` for the kinds that record one, `success` for the rest.
+pub fn outcome(kind: &str) -> &'static str {
+    if FAILURE_SUFFIXES.iter().any(|s| kind.ends_with(s)) { "failure" } else { "success" }
+}
+
 pub async fn record(state: &AppState, event: Event<'_>, origin: &Origin) {
+    let kind = event.kind;
+    if let Err(e) = state.store.insert_audit_event(&row(state, event, origin)).await {
+        tracing::error!(kind, error = %e, "audit event not recorded");
+    }
+}
+
+/// The row that records `event`, for a store method that writes it in the
+/// same commit as the change it records; counted as [`record`] counts.
+pub fn row(state: &AppState, event: Event<'_>, origin: &Origin) -> AuditEvent {
     // Kinds are a fixed set of names, so they make bounded metric labels
     // (sign-ins, sign-ups, invitations, logouts … by outcome).
     metrics::counter!("careid_events_total", "kind" => event.kind.to_string()).increment(1);
-    let row = AuditEvent {
+    AuditEvent {
         id: uuid::Uuid::now_v7().to_string(),
         at: state.clock.now(),
         kind: event.kind.to_string(),
@@ -90,8 +119,9 @@ pub async fn record(state: &AppState, event: Event<'_>, origin: &Origin) {
         ip: origin.ip.clone(),
         user_agent: origin.user_agent.clone(),
         detail: event.detail.map(|d| d.to_string()),
-    };
-    if let Err(e) = state.store.insert_audit_event(&row).await {
-        tracing::error!(kind = event.kind, error = %e, "audit event not recorded");
+        request_id: origin.request_id.clone(),
+        outcome: outcome(event.kind).to_string(),
+        seq: None,
+        hash: None,
     }
 }
