@@ -43,6 +43,7 @@ impl ChainSeal for ChainKey {
             row.id,
             row.at,
             row.kind,
+            row.actor_kind,
             row.actor,
             row.subject,
             row.client_id,
@@ -65,10 +66,15 @@ impl ChainSeal for ChainKey {
     }
 }
 
-/// Seals what every node wrote, every second, until the process ends; and
-/// once an hour removes what `audit.retention_days` no longer keeps.
+/// Seals what every node wrote, every `audit.seal_every_ms`, until the
+/// process ends; and once an hour removes what `audit.retention_days` no
+/// longer keeps.
 pub async fn seal_forever(state: AppState) {
-    let mut tick = tokio::time::interval(Duration::from_secs(1));
+    let every = state.config.audit.seal_every_ms;
+    if every == 0 {
+        return;
+    }
+    let mut tick = tokio::time::interval(Duration::from_millis(every));
     let mut last_purge = 0;
     loop {
         tick.tick().await;

@@ -18,6 +18,8 @@ pub struct AuditView {
     id: String,
     at: i64,
     kind: String,
+    /// `person`, `administrator`, `operator` (the command line) or `careid`.
+    actor_kind: Option<String>,
     actor: Option<String>,
     subject: Option<String>,
     client_id: Option<String>,
@@ -41,6 +43,7 @@ impl From<AuditEvent> for AuditView {
             id: e.id,
             at: e.at,
             kind: e.kind,
+            actor_kind: e.actor_kind,
             actor: e.actor,
             subject: e.subject,
             client_id: e.client_id,
@@ -61,10 +64,11 @@ pub enum Format {
     Csv,
 }
 
-const CSV_COLUMNS: [&str; 15] = [
+const CSV_COLUMNS: [&str; 16] = [
     "id",
     "at",
     "kind",
+    "actor_kind",
     "actor",
     "subject",
     "client_id",
@@ -114,10 +118,11 @@ fn csv_line(e: &AuditEvent) -> String {
     let time = time::OffsetDateTime::from_unix_timestamp(e.at)
         .ok()
         .and_then(|t| t.format(&time::format_description::well_known::Rfc3339).ok());
-    let fields: [Option<String>; 15] = [
+    let fields: [Option<String>; 16] = [
         Some(e.id.clone()),
         Some(e.at.to_string()),
         Some(e.kind.clone()),
+        e.actor_kind.clone(),
         e.actor.clone(),
         e.subject.clone(),
         e.client_id.clone(),

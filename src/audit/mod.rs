@@ -52,9 +52,47 @@ impl Origin {
     }
 }
 
+/// Who acted, by kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ActorKind {
+    /// Someone on their own account (signing in, changing a factor).
+    Person,
+    /// An administrator or operator through the Admin API.
+    Administrator,
+    /// The operator at the command line.
+    Operator,
+    /// careid itself (a sweep, a lock, an attempt by no one known).
+    Careid,
+}
+
+impl ActorKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ActorKind::Person => "person",
+            ActorKind::Administrator => "administrator",
+            ActorKind::Operator => "operator",
+            ActorKind::Careid => "careid",
+        }
+    }
+
+    /// For the changes the Admin API and the command line share, whose
+    /// `actor` is the administrator or `None` for the operator at the command
+    /// line; an actor changing their own account is the person.
+    pub fn of_change(actor: Option<&str>, subject: Option<&str>) -> ActorKind {
+        match actor {
+            None => ActorKind::Operator,
+            Some(actor) if Some(actor) == subject => ActorKind::Person,
+            Some(_) => ActorKind::Administrator,
+        }
+    }
+}
+
 /// One event to record; `kind` is a dotted name such as `login.failure`.
 pub struct Event<'a> {
     pub kind: &'a str,
+    /// Unset: the person the event is about (or its actor), careid when
+    /// there is neither (an attempt on no known account).
+    pub actor_kind: Option<ActorKind>,
     pub actor: Option<&'a str>,
     pub subject: Option<&'a str>,
     pub client_id: Option<&'a str>,
@@ -64,7 +102,15 @@ pub struct Event<'a> {
 
 impl<'a> Event<'a> {
     pub fn new(kind: &'a str) -> Self {
-        Event { kind, actor: None, subject: None, client_id: None, deployment_id: None, detail: None }
+        Event {
+            kind,
+            actor_kind: None,
+            actor: None,
+            subject: None,
+            client_id: None,
+            deployment_id: None,
+            detail: None,
+        }
     }
 }
 
@@ -112,6 +158,17 @@ pub fn row(state: &AppState, event: Event<'_>, origin: &Origin) -> AuditEvent {
         id: uuid::Uuid::now_v7().to_string(),
         at: state.clock.now(),
         kind: event.kind.to_string(),
+        actor_kind: Some(
+            event
+                .actor_kind
+                .unwrap_or(if event.actor.or(event.subject).is_some() {
+                    ActorKind::Person
+                } else {
+                    ActorKind::Careid
+                })
+                .as_str()
+                .to_string(),
+        ),
         actor: event.actor.map(str::to_owned),
         subject: event.subject.map(str::to_owned),
         client_id: event.client_id.map(str::to_owned),

@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 use super::registry::{self, RegistryError};
 use super::{Client, ClientSpec};
 use crate::AppState;
-use crate::audit::{self, Event, Origin};
+use crate::audit::{self, ActorKind, Event, Origin};
 use crate::store::StoreError;
 
 #[derive(Debug, thiserror::Error)]
@@ -39,7 +39,13 @@ async fn record(
     detail: Value,
     origin: &Origin,
 ) {
-    let event = Event { actor, client_id: Some(client), detail: Some(detail), ..Event::new(kind) };
+    let event = Event {
+        actor_kind: Some(ActorKind::of_change(actor, None)),
+        actor,
+        client_id: Some(client),
+        detail: Some(detail),
+        ..Event::new(kind)
+    };
     audit::record(state, event, origin).await;
 }
 

@@ -6,7 +6,7 @@
 use serde_json::json;
 
 use crate::AppState;
-use crate::audit::{self, Event, Origin};
+use crate::audit::{self, ActorKind, Event, Origin};
 use crate::login::session::{self, SessionError};
 use crate::people::User;
 
@@ -21,6 +21,7 @@ pub async fn reset_second_factors(
     state.store.reset_second_factors(&user.id, now).await?;
     session::end_all(state, &user.id).await?;
     let event = Event {
+        actor_kind: Some(ActorKind::of_change(actor, Some(&user.id))),
         actor,
         subject: Some(&user.id),
         deployment_id: Some(&user.deployment_id),

@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 use crate::AppState;
 use crate::brand;
 
-use crate::audit::{self, Event, Origin};
+use crate::audit::{self, ActorKind, Event, Origin};
 use crate::people::Role;
 use crate::store::{Deployment, Store, StoreError};
 
@@ -279,6 +279,7 @@ pub async fn change(
         }
     };
     let event = Event {
+        actor_kind: Some(ActorKind::of_change(actor, None)),
         actor,
         deployment_id: Some(&after.id),
         detail: Some(json!({ "changes": detail })),

@@ -6,7 +6,7 @@ use serde_json::json;
 
 use super::journey;
 use crate::AppState;
-use crate::audit::{self, Event, Origin};
+use crate::audit::{self, ActorKind, Event, Origin};
 use crate::crypto::random;
 use crate::people::{Email, Role, User};
 use crate::secret::Secret;
@@ -26,6 +26,14 @@ impl Inviter {
         match self {
             Inviter::Operator => None,
             Inviter::User(u) | Inviter::Manager(u) => Some(&u.id),
+        }
+    }
+
+    fn actor_kind(&self) -> ActorKind {
+        match self {
+            Inviter::Operator => ActorKind::Operator,
+            Inviter::User(_) => ActorKind::Person,
+            Inviter::Manager(_) => ActorKind::Administrator,
         }
     }
 
@@ -161,6 +169,7 @@ pub async fn issue(
     };
     state.store.insert_invitation(&invitation).await?;
     let event = Event {
+        actor_kind: Some(inviter.actor_kind()),
         actor: inviter.id(),
         deployment_id: Some(&deployment.id),
         detail: Some(
@@ -238,6 +247,7 @@ async fn send(
     state.store.mark_invitation_sent(&invitation.id, now).await?;
     invitation.sent_at = Some(now);
     let event = Event {
+        actor_kind: Some(inviter.actor_kind()),
         actor: inviter.id(),
         deployment_id: Some(&deployment.id),
         detail: Some(json!({ "invitation": invitation.id })),
@@ -301,6 +311,7 @@ pub async fn revoke(
         return Err(InviteError::Closed);
     }
     let event = Event {
+        actor_kind: Some(inviter.actor_kind()),
         actor: inviter.id(),
         deployment_id: Some(&invitation.deployment_id),
         detail: Some(json!({ "invitation": invitation.id })),

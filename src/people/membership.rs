@@ -7,7 +7,7 @@ use serde_json::json;
 
 use super::{Role, Status, User};
 use crate::AppState;
-use crate::audit::{self, Event, Origin};
+use crate::audit::{self, ActorKind, Event, Origin};
 use crate::login::session::{self, SessionError};
 use crate::onboarding::verification::{self, Resend, ResendError};
 use crate::store::StoreError;
@@ -42,6 +42,7 @@ async fn audit_change(
     origin: &Origin,
 ) {
     let event = Event {
+        actor_kind: Some(ActorKind::of_change(actor, Some(&user.id))),
         actor,
         subject: Some(&user.id),
         deployment_id: Some(&user.deployment_id),
@@ -86,6 +87,7 @@ pub async fn unlock(
     state.store.clear_login_failures(&user.id).await?;
     state.store.clear_sms_failures(&user.id).await?;
     let event = Event {
+        actor_kind: Some(ActorKind::of_change(actor, Some(&user.id))),
         actor,
         subject: Some(&user.id),
         deployment_id: Some(&user.deployment_id),
@@ -159,6 +161,7 @@ pub async fn end_sessions(
         None => session::end_all(state, &user.id).await?,
     }
     let event = Event {
+        actor_kind: Some(ActorKind::of_change(actor, Some(&user.id))),
         actor,
         subject: Some(&user.id),
         deployment_id: Some(&user.deployment_id),
@@ -179,6 +182,7 @@ pub async fn resend_verification(
     let sent = verification::resend(state, user).await?;
     if matches!(sent, Resend::Sent) {
         let event = Event {
+            actor_kind: Some(ActorKind::of_change(actor, Some(&user.id))),
             actor,
             subject: Some(&user.id),
             deployment_id: Some(&user.deployment_id),

@@ -9,6 +9,8 @@ pub struct AuditEvent {
     pub id: String,
     pub at: i64,
     pub kind: String,
+    /// `person`, `administrator`, `operator` or `careid` (`audit::ActorKind`).
+    pub actor_kind: Option<String>,
     pub actor: Option<String>,
     pub subject: Option<String>,
     pub client_id: Option<String>,
@@ -33,6 +35,7 @@ impl Default for AuditEvent {
             id: String::new(),
             at: 0,
             kind: String::new(),
+            actor_kind: None,
             actor: None,
             subject: None,
             client_id: None,
@@ -49,7 +52,8 @@ impl Default for AuditEvent {
 }
 
 pub(crate) const INSERT_EVENT: &str = "INSERT INTO audit_events (id, at, kind, actor, subject, client_id, \
-    deployment_id, ip, user_agent, detail, request_id, outcome) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)";
+    deployment_id, ip, user_agent, detail, request_id, outcome, actor_kind) \
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)";
 
 /// The statement that writes event `$e`, for a pool or a transaction (an
 /// event recorded in the same commit as the change it records).
@@ -68,11 +72,12 @@ macro_rules! insert_audit_query {
             .bind(&$e.detail)
             .bind(&$e.request_id)
             .bind(&$e.outcome)
+            .bind(&$e.actor_kind)
     };
 }
 pub(crate) use insert_audit_query;
 
-const COLUMNS: &str = "id, at, kind, actor, subject, client_id, deployment_id, ip, user_agent, detail, \
+const COLUMNS: &str = "id, at, kind, actor_kind, actor, subject, client_id, deployment_id, ip, user_agent, detail, \
                        request_id, outcome, seq, hash";
 
 /// The chain's last sealed row and the checkpoint it starts after, each with

@@ -76,13 +76,17 @@ macro_rules! on_pool_writing {
 pub(crate) use on_pool_writing;
 
 /// Runs `$body` inside a transaction `$tx` on whichever backend, committing
-/// on `Ok`; on SQLite as this node's one writer (see [`on_pool_writing!`]).
+/// on `Ok`; on SQLite as this node's one writer (see [`on_pool_writing!`]),
+/// holding SQLite's write lock from the start (`BEGIN IMMEDIATE`): a
+/// transaction that read first and wrote later would otherwise fail at once
+/// with "database is locked" (no busy wait) whenever another process, such as
+/// a node beside the command line, wrote in between.
 macro_rules! in_transaction {
     ($store:expr, $tx:ident => $body:expr) => {
         match &$store.db {
             $crate::store::Db::Sqlite(pool) => {
                 let _writer = $store.sqlite_writer.lock().await;
-                let mut $tx = pool.begin().await?;
+                let mut $tx = pool.begin_with("BEGIN IMMEDIATE").await?;
                 let out = $body;
                 $tx.commit().await?;
                 out

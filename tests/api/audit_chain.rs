@@ -5,10 +5,11 @@
 //! `careid audit export` writes NDJSON and CSV, oldest first.
 
 use careid::audit::chain::{self, Verdict};
+use reqwest::Method;
 use serde_json::{Value, json};
 
 use crate::kit::cli::assert_fails;
-use crate::kit::{Browser, CLINICIAN, PASSWORD, PORTAL, TestApp};
+use crate::kit::{ADMIN, Browser, CLINICIAN, PASSWORD, PORTAL, TestApp};
 
 /// An app with a busy trail: sign-ins, a wrong password, sealed.
 async fn busy_app() -> TestApp {
@@ -183,7 +184,7 @@ async fn the_export_is_ndjson_or_csv_oldest_first_and_narrowed_as_asked() {
     assert_eq!(
         csv_lines.next(),
         Some(
-            "id,at,kind,actor,subject,client_id,deployment_id,ip,user_agent,request_id,outcome,detail,seq,hash,time"
+            "id,at,kind,actor_kind,actor,subject,client_id,deployment_id,ip,user_agent,request_id,outcome,detail,seq,hash,time"
         )
     );
     assert_eq!(csv_lines.count(), rows.len());
@@ -225,11 +226,38 @@ async fn nodes_sealing_at_once_leave_one_chain() {
             app.clock.advance(1);
         }
     }
-    // Four sealers at once, besides the node's own every second.
+    // Four sealers at once, as four nodes would.
     let sealers = (0..4).map(|_| chain::seal_pending(&app.state.store, &app.state.audit_chain));
     let sealed: usize = futures_util::future::join_all(sealers).await.into_iter().map(Result::unwrap).sum();
     assert!(sealed <= 60, "no row sealed twice: {sealed}");
     assert_eq!(verdict(&app).await, Verdict::Intact { from: 1, to: 60, unsealed: 0 });
     let seqs: Vec<i64> = chain_rows(&app).await.iter().map(|r| r.seq.unwrap()).collect();
     assert_eq!(seqs, (1..=60).collect::<Vec<_>>());
+}
+
+#[tokio::test]
+async fn each_event_says_who_acted_by_kind() {
+    let app = TestApp::with_admins().await;
+    let clinician = app.user(CLINICIAN).await.id;
+    app.sign_in(&PORTAL, CLINICIAN).code().await;
+    app.operator(&["users", "unlock", CLINICIAN]);
+    let admin = app.admin_token(ADMIN).await;
+    let unlocked =
+        app.call(Method::POST, &format!("/api/admin/members/{clinician}/unlock")).token(&admin).send().await;
+    assert_eq!(unlocked.status, 200, "{}", unlocked.body);
+    let browser = Browser::new(&app);
+    let (_, _, page) = browser.visit(&app.authorize_url(&PORTAL, &[])).await.page();
+    browser.login(&page, "nobody@example.com", PASSWORD).await;
+
+    let events = app.state.store.audit_events(None, 100).await.unwrap();
+    let kind_of = |kind: &str, subject: Option<&str>| {
+        let event = events.iter().find(|e| e.kind == kind && e.subject.as_deref() == subject).unwrap();
+        (event.actor_kind.clone().unwrap(), event.actor.clone())
+    };
+    let me = Some(clinician.as_str());
+    assert_eq!(kind_of("login.success", me).0, "person");
+    assert_eq!(kind_of("login.failure", None), ("careid".to_string(), None), "an unknown address");
+    let unlocks: Vec<_> = events.iter().filter(|e| e.kind == "account.unlocked").collect();
+    let by: Vec<_> = unlocks.iter().map(|e| (e.actor_kind.as_deref().unwrap(), e.actor.is_some())).collect();
+    assert_eq!(by, [("administrator", true), ("operator", false)], "newest first");
 }

@@ -71,6 +71,12 @@ pub async fn test_config(dir: &std::path::Path) -> Config {
     // Tests change clients from the command line (another process) and use
     // them at once; tests/api/client_cache.rs turns the cache back on.
     config.client_cache_secs = 0;
+    // A test's careid shares the test's one thread, and the kit runs the
+    // command line blocking that thread: a background sealing transaction
+    // caught open there would hold SQLite's write lock against the command.
+    // Tests seal when they mean to (`audit::chain::seal_pending`, `careid
+    // audit verify`).
+    config.audit.seal_every_ms = 0;
     // The fake relying parties and SMS providers listen on loopback.
     config.outbound_allowed_networks = vec!["127.0.0.0/8".parse().unwrap(), "::1/128".parse().unwrap()];
     if let Some(url) = env("CAREID_TEST_REDIS_URL") {
